@@ -1,0 +1,58 @@
+//! Typed errors of the library. Every message names what failed and, where a
+//! user can act, what to do.
+
+use std::path::PathBuf;
+
+/// Errors from setting up or running the OCR engine.
+#[derive(Debug, thiserror::Error)]
+pub enum OcrError {
+    #[error(
+        "{what} not found (looked in: {searched}). Fetch the assets with `python3 packaging/fetch_assets.py`, or set {env_var}"
+    )]
+    AssetMissing {
+        what: String,
+        searched: String,
+        env_var: &'static str,
+    },
+    #[error("cannot load ONNX Runtime from {path}: {message}")]
+    RuntimeLoad { path: PathBuf, message: String },
+    #[error("cannot load the {model} model from {path}: {message}")]
+    ModelLoad {
+        model: &'static str,
+        path: PathBuf,
+        message: String,
+    },
+    #[error("the {model} model failed on input {shape:?}: {message}")]
+    Inference {
+        model: &'static str,
+        shape: Vec<usize>,
+        message: String,
+    },
+    #[error("the {model} model returned {shape:?}, expected {expected}")]
+    UnexpectedOutput {
+        model: &'static str,
+        shape: Vec<usize>,
+        expected: String,
+    },
+}
+
+/// Errors from opening a document.
+#[derive(Debug, thiserror::Error)]
+pub enum DocumentError {
+    #[error("{path}: {reason}")]
+    Unreadable { path: PathBuf, reason: String },
+    #[error("{path}: {width}×{height} px is too large (limit {limit} pixels)")]
+    TooLarge {
+        path: PathBuf,
+        width: u32,
+        height: u32,
+        limit: u64,
+    },
+    #[error("{path}: {width}×{height} px is too small to read (each side needs at least {min} px)")]
+    TooSmall {
+        path: PathBuf,
+        width: u32,
+        height: u32,
+        min: u32,
+    },
+}

@@ -1,0 +1,19 @@
+//! OCR Desk: fast, private, offline OCR.
+//!
+//! Data flows one way: `document` (files → page images) → `ocr` (image → lines)
+//! → `analysis` (lines → reading order, fields) → `export` (files). See
+//! `docs/ARCHITECTURE.md`.
+
+pub mod analysis;
+pub mod assets;
+pub mod document;
+pub mod error;
+pub mod eval;
+pub mod export;
+pub mod ocr;
+pub mod pipeline;
+pub mod result;
+
+pub use error::{DocumentError, OcrError};
+pub use ocr::{EngineOptions, OcrEngine};
+pub use result::{Document, Line, Page};

@@ -1,0 +1,428 @@
+//! The `ocrdesk` command line: `ocr` reads files headless, `eval` measures
+//! accuracy and speed against ground truth.
+
+use std::collections::HashMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use anyhow::Context;
+use clap::{Parser, Subcommand, ValueEnum};
+
+use ocrdesk::eval::{self, PageScore};
+use ocrdesk::ocr::geometry::{Point, Quad};
+use ocrdesk::pipeline::read_file;
+use ocrdesk::{EngineOptions, OcrEngine, export};
+
+/// OCR Desk: fast, private, offline OCR. Nothing leaves this machine.
+#[derive(Parser)]
+#[command(version, about)]
+struct Cli {
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Read text from image files.
+    Ocr(OcrArgs),
+    /// Measure accuracy (CER, word-F1) and speed on images with NAME.gt.json truth.
+    Eval(EvalArgs),
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Json,
+    Txt,
+}
+
+impl Format {
+    fn extension(self) -> &'static str {
+        match self {
+            Format::Json => "json",
+            Format::Txt => "txt",
+        }
+    }
+}
+
+#[derive(clap::Args)]
+struct OcrArgs {
+    /// Image files to read.
+    #[arg(required = true)]
+    files: Vec<PathBuf>,
+    /// Output format.
+    #[arg(long, value_enum, default_value = "json")]
+    format: Format,
+    /// Write one result file per input into this folder instead of printing to stdout.
+    #[arg(long, short)]
+    out: Option<PathBuf>,
+    /// ONNX Runtime threads (default: all cores).
+    #[arg(long)]
+    threads: Option<usize>,
+}
+
+#[derive(clap::Args)]
+struct EvalArgs {
+    /// Folders of images with NAME.gt.json beside each (e.g. ../shared/eval/docs).
+    #[arg(required = true)]
+    dirs: Vec<PathBuf>,
+    /// Also score a peer's results on the same images: the JSON lines printed by
+    /// ../shared/peers/run_rapidocr.py.
+    #[arg(long)]
+    compare: Option<PathBuf>,
+    /// ONNX Runtime threads (default: all cores).
+    #[arg(long)]
+    threads: Option<usize>,
+    /// Print each image's scores too.
+    #[arg(long)]
+    per_image: bool,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Some(Command::Ocr(args)) => run_ocr(args),
+        Some(Command::Eval(args)) => run_eval(args),
+        None => {
+            eprintln!(
+                "ocrdesk: the desktop window is not part of this build yet; use `ocrdesk ocr FILE...` (see --help)"
+            );
+            return ExitCode::from(2);
+        }
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("ocrdesk: {e:#}");
+            ExitCode::from(3)
+        }
+    }
+}
+
+fn engine(threads: Option<usize>) -> anyhow::Result<OcrEngine> {
+    let mut options = EngineOptions::default();
+    if let Some(t) = threads {
+        options.threads = t.max(1);
+    }
+    Ok(OcrEngine::new(options)?)
+}
+
+/// `ocrdesk ocr`: every input is tried; each failure is one line on stderr.
+fn run_ocr(args: OcrArgs) -> anyhow::Result<ExitCode> {
+    let engine = engine(args.threads)?;
+    if let Some(dir) = &args.out {
+        std::fs::create_dir_all(dir)
+            .with_context(|| format!("cannot create output folder {}", dir.display()))?;
+    }
+    let mut used_names: HashMap<String, usize> = HashMap::new();
+    let mut documents = Vec::new();
+    let mut failed = 0usize;
+    let stdout = std::io::stdout();
+    for path in &args.files {
+        let doc = match read_file(&engine, path) {
+            Ok(doc) => doc,
+            Err(e) => {
+                eprintln!("error: {e}");
+                failed += 1;
+                continue;
+            }
+        };
+        let rendered = match args.format {
+            Format::Json => export::to_json(&doc),
+            Format::Txt => export::to_txt(&doc),
+        };
+        match &args.out {
+            Some(dir) => {
+                let target = dir.join(output_name(path, args.format, &mut used_names));
+                if let Err(e) = export::write_atomic(&target, rendered.as_bytes()) {
+                    eprintln!(
+                        "error: {}: cannot write {}: {e}",
+                        path.display(),
+                        target.display()
+                    );
+                    failed += 1;
+                }
+            }
+            None => match args.format {
+                Format::Json => documents.push(doc),
+                Format::Txt => {
+                    let mut out = stdout.lock();
+                    if args.files.len() > 1 {
+                        writeln!(out, "==> {} <==", path.display())?;
+                    }
+                    out.write_all(rendered.as_bytes())?;
+                }
+            },
+        }
+    }
+    if args.out.is_none() && matches!(args.format, Format::Json) {
+        let json = if args.files.len() == 1 {
+            documents.first().map(export::to_json).unwrap_or_default()
+        } else {
+            serde_json::to_string_pretty(&documents)?
+        };
+        if !json.is_empty() {
+            writeln!(stdout.lock(), "{json}")?;
+        }
+    }
+    Ok(if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+/// `stem.ext`, or `stem-2.ext` when another input already took that name.
+fn output_name(path: &Path, format: Format, used: &mut HashMap<String, usize>) -> String {
+    let stem = path
+        .file_stem()
+        .map(|s| s.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "output".into());
+    let n = used.entry(stem.clone()).or_insert(0);
+    *n += 1;
+    if *n == 1 {
+        format!("{stem}.{}", format.extension())
+    } else {
+        format!("{stem}-{n}.{}", format.extension())
+    }
+}
+
+/// Per-subset sums for `eval`.
+#[derive(Default)]
+struct Tally {
+    images: usize,
+    cer: f64,
+    word_f1: f64,
+    seconds: f64,
+    cpu_seconds: f64,
+    inference_ms: f64,
+    total_ms: f64,
+}
+
+impl Tally {
+    fn add(&mut self, s: PageScore, seconds: f64, cpu_seconds: f64) {
+        self.images += 1;
+        self.cer += s.cer;
+        self.word_f1 += s.word_f1;
+        self.seconds += seconds;
+        self.cpu_seconds += cpu_seconds;
+    }
+    fn mean(&self, v: f64) -> f64 {
+        if self.images == 0 {
+            0.0
+        } else {
+            v / self.images as f64
+        }
+    }
+}
+
+/// One peer result line from run_rapidocr.py.
+#[derive(serde::Deserialize)]
+struct PeerResult {
+    image: String,
+    lines: Vec<PeerLine>,
+    seconds: f64,
+    #[serde(default)]
+    cpu_seconds: f64,
+}
+
+#[derive(serde::Deserialize)]
+struct PeerLine {
+    text: String,
+    #[serde(rename = "box")]
+    quad: [[f32; 2]; 4],
+}
+
+fn load_peer(path: &Path) -> anyhow::Result<HashMap<String, PeerResult>> {
+    let text =
+        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut by_name = HashMap::new();
+    for (i, line) in text
+        .lines()
+        .enumerate()
+        .filter(|(_, l)| !l.trim().is_empty())
+    {
+        let r: PeerResult = serde_json::from_str(line)
+            .with_context(|| format!("{}:{}: not a peer result line", path.display(), i + 1))?;
+        by_name.insert(file_name(Path::new(&r.image)), r);
+    }
+    Ok(by_name)
+}
+
+fn file_name(p: &Path) -> String {
+    p.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// CPU time of this process so far (Linux; `None` elsewhere).
+fn cpu_seconds() -> Option<f64> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the command name, which is in parentheses and may hold spaces.
+    let rest = stat.rsplit_once(')')?.1;
+    let fields: Vec<&str> = rest.split_whitespace().collect();
+    let utime: f64 = fields.get(11)?.parse().ok()?;
+    let stime: f64 = fields.get(12)?.parse().ok()?;
+    Some((utime + stime) / 100.0)
+}
+
+/// `ocrdesk eval`: accuracy and speed per subset, optionally beside a peer.
+fn run_eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
+    let engine = engine(args.threads)?;
+    let peer = args.compare.as_deref().map(load_peer).transpose()?;
+    let mut ours: Vec<(String, Tally)> = Vec::new();
+    let mut theirs: HashMap<String, Tally> = HashMap::new();
+    let mut failed = 0usize;
+    for dir in &args.dirs {
+        let samples =
+            eval::find_samples(dir).with_context(|| format!("cannot list {}", dir.display()))?;
+        for sample in samples {
+            let truth = match eval::load_truth(&sample.truth) {
+                Ok(Some(t)) => t,
+                Ok(None) => continue,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    failed += 1;
+                    continue;
+                }
+            };
+            let (t, c) = (Instant::now(), cpu_seconds());
+            let doc = match read_file(&engine, &sample.image) {
+                Ok(d) => d,
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    failed += 1;
+                    continue;
+                }
+            };
+            let seconds = t.elapsed().as_secs_f64();
+            let cpu = cpu_seconds().zip(c).map_or(0.0, |(b, a)| b - a);
+            let predicted: Vec<(String, Quad)> = doc
+                .pages
+                .iter()
+                .flat_map(|p| p.lines.iter().map(|l| (l.text.clone(), l.quad)))
+                .collect();
+            let score = eval::score_page(&truth, &predicted);
+            let idx = match ours.iter().position(|(s, _)| *s == sample.subset) {
+                Some(i) => i,
+                None => {
+                    ours.push((sample.subset.clone(), Tally::default()));
+                    ours.len() - 1
+                }
+            };
+            let tally = &mut ours[idx].1;
+            tally.add(score, seconds, cpu);
+            for page in &doc.pages {
+                tally.inference_ms += page.timings.inference_ms;
+                tally.total_ms += page.timings.total_ms;
+            }
+            let mut peer_note = String::new();
+            if let Some(result) = peer.as_ref().and_then(|p| p.get(&file_name(&sample.image))) {
+                let lines: Vec<(String, Quad)> = result
+                    .lines
+                    .iter()
+                    .map(|l| (l.text.clone(), l.quad.map(|[x, y]| Point::new(x, y))))
+                    .collect();
+                let s = eval::score_page(&truth, &lines);
+                theirs.entry(sample.subset.clone()).or_default().add(
+                    s,
+                    result.seconds,
+                    result.cpu_seconds,
+                );
+                peer_note = format!(
+                    "  peer CER {:.3} F1 {:.3} {:.2}s",
+                    s.cer, s.word_f1, result.seconds
+                );
+            }
+            if args.per_image {
+                println!(
+                    "{:<40} CER {:.3} F1 {:.3} {:.2}s{peer_note}",
+                    file_name(&sample.image),
+                    score.cer,
+                    score.word_f1,
+                    seconds
+                );
+            }
+        }
+    }
+    print_report(&ours, &theirs, peer.is_some());
+    Ok(if failed > 0 {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    })
+}
+
+fn print_report(ours: &[(String, Tally)], theirs: &HashMap<String, Tally>, with_peer: bool) {
+    let mut total = Tally::default();
+    let mut peer_total = Tally::default();
+    print!(
+        "{:<14} {:>6} {:>7} {:>8} {:>9} {:>9}",
+        "subset", "images", "CER", "word-F1", "s/image", "cpu-s/img"
+    );
+    if with_peer {
+        print!(
+            " | {:>8} {:>8} {:>9} {:>9} {:>7}",
+            "peer CER", "peer F1", "s/image", "cpu-s/img", "speedup"
+        );
+    }
+    println!();
+    let row = |name: &str, t: &Tally, p: Option<&Tally>| {
+        print!(
+            "{:<14} {:>6} {:>7.3} {:>8.3} {:>9.3} {:>9.3}",
+            name,
+            t.images,
+            t.mean(t.cer),
+            t.mean(t.word_f1),
+            t.mean(t.seconds),
+            t.mean(t.cpu_seconds)
+        );
+        if let Some(p) = p {
+            let speedup = if t.seconds > 0.0 {
+                p.mean(p.seconds) / t.mean(t.seconds)
+            } else {
+                0.0
+            };
+            print!(
+                " | {:>8.3} {:>8.3} {:>9.3} {:>9.3} {:>6.2}x",
+                p.mean(p.cer),
+                p.mean(p.word_f1),
+                p.mean(p.seconds),
+                p.mean(p.cpu_seconds),
+                speedup
+            );
+        }
+        println!();
+    };
+    for (name, t) in ours {
+        let p = theirs.get(name).filter(|p| p.images == t.images);
+        row(name, t, p);
+        merge(&mut total, t);
+        if let Some(p) = p {
+            merge(&mut peer_total, p);
+        }
+    }
+    row(
+        "total",
+        &total,
+        (peer_total.images == total.images && with_peer).then_some(&peer_total),
+    );
+    if total.total_ms > 0.0 {
+        println!(
+            "time inside ONNX Runtime sessions: {:.1}% (overhead {:.1}%)",
+            100.0 * total.inference_ms / total.total_ms,
+            100.0 * (1.0 - total.inference_ms / total.total_ms)
+        );
+    }
+}
+
+fn merge(into: &mut Tally, t: &Tally) {
+    into.images += t.images;
+    into.cer += t.cer;
+    into.word_f1 += t.word_f1;
+    into.seconds += t.seconds;
+    into.cpu_seconds += t.cpu_seconds;
+    into.inference_ms += t.inference_ms;
+    into.total_ms += t.total_ms;
+}

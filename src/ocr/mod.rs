@@ -1,0 +1,464 @@
+//! The OCR engine: an image in, text lines out.
+//!
+//! Stages: detection (DB) finds line boxes; each box is cut out; the line
+//! orientation classifier turns upside-down lines; the recogniser reads each
+//! line (CTC). Models load once and are shared; the engine is `Sync`.
+
+pub mod crop;
+pub mod ctc;
+pub mod detect;
+pub mod geometry;
+pub mod model;
+pub mod runtime;
+
+use std::path::Path;
+use std::time::Instant;
+
+use image::RgbImage;
+use ndarray::{Array4, Axis, Ix2, Ix3};
+
+use crate::analysis::reading_order;
+use crate::assets;
+use crate::error::OcrError;
+use crate::result::{Line, StageTimings};
+use crop::LineCrop;
+use ctc::Charset;
+use detect::{DbParams, DetSizePolicy};
+use model::{InferenceModel, OrtModel};
+
+/// Height of recogniser input.
+pub const REC_HEIGHT: usize = 48;
+/// Narrowest recogniser input (PaddleOCR's 3×48×320 shape).
+pub const REC_MIN_WIDTH: usize = 320;
+/// Orientation classifier input size.
+pub const CLS_HEIGHT: usize = 48;
+pub const CLS_WIDTH: usize = 192;
+
+/// Tunable settings of the engine.
+#[derive(Clone, Debug)]
+pub struct EngineOptions {
+    /// ONNX Runtime intra-op threads per model.
+    pub threads: usize,
+    pub det_size: DetSizePolicy,
+    pub db: DbParams,
+    /// Run the 0/180 line classifier.
+    pub line_orientation: bool,
+    /// A "180" verdict turns a line only when at least this sure.
+    pub orientation_threshold: f32,
+    /// Lines read with lower confidence than this are dropped.
+    pub min_confidence: f32,
+    /// Lines per recogniser and classifier batch.
+    pub batch_size: usize,
+}
+
+impl Default for EngineOptions {
+    fn default() -> Self {
+        Self {
+            threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            det_size: DetSizePolicy::default(),
+            db: DbParams::default(),
+            line_orientation: true,
+            orientation_threshold: 0.9,
+            min_confidence: 0.5,
+            batch_size: 6,
+        }
+    }
+}
+
+/// What the engine read on one image.
+#[derive(Clone, Debug, Default)]
+pub struct PageText {
+    /// Lines in reading order.
+    pub lines: Vec<Line>,
+    pub timings: StageTimings,
+}
+
+/// The engine. Create once (model loading takes ~150 ms), share freely.
+pub struct OcrEngine {
+    detector: Box<dyn InferenceModel>,
+    classifier: Box<dyn InferenceModel>,
+    recognizer: Box<dyn InferenceModel>,
+    charset: Charset,
+    options: EngineOptions,
+}
+
+impl OcrEngine {
+    /// Loads the PP-OCRv6 models found by [`assets`].
+    pub fn new(options: EngineOptions) -> Result<Self, OcrError> {
+        Self::from_dir(None, options)
+    }
+
+    /// Loads the models from `dir`, or from the usual places when `None`.
+    pub fn from_dir(dir: Option<&Path>, options: EngineOptions) -> Result<Self, OcrError> {
+        let path = |file: &str| match dir {
+            Some(d) => Ok(d.join(file)),
+            None => assets::model(file),
+        };
+        let threads = options.threads.max(1);
+        let det_path = path(assets::DETECTION_MODEL)?;
+        let rec_path = path(assets::RECOGNITION_MODEL)?;
+        let cls_path = path(assets::ORIENTATION_MODEL)?;
+        let detector = OrtModel::load("detection", &det_path, threads)?;
+        let recognizer = OrtModel::load("recognition", &rec_path, threads)?;
+        let classifier = OrtModel::load("line orientation", &cls_path, threads)?;
+        let dictionary = recognizer
+            .metadata("character")?
+            .ok_or_else(|| OcrError::ModelLoad {
+                model: "recognition",
+                path: rec_path.clone(),
+                message: "no `character` dictionary in the model metadata".into(),
+            })?;
+        Ok(Self::with_models(
+            Box::new(detector),
+            Box::new(classifier),
+            Box::new(recognizer),
+            Charset::from_metadata(&dictionary),
+            options,
+        ))
+    }
+
+    /// An engine over any models: fakes in tests, other runtimes later.
+    pub fn with_models(
+        detector: Box<dyn InferenceModel>,
+        classifier: Box<dyn InferenceModel>,
+        recognizer: Box<dyn InferenceModel>,
+        charset: Charset,
+        options: EngineOptions,
+    ) -> Self {
+        Self {
+            detector,
+            classifier,
+            recognizer,
+            charset,
+            options,
+        }
+    }
+
+    pub fn options(&self) -> &EngineOptions {
+        &self.options
+    }
+
+    /// Reads every text line of an image.
+    pub fn read(&self, image: &RgbImage) -> Result<PageText, OcrError> {
+        let started = Instant::now();
+        let mut timings = StageTimings::default();
+
+        let t = Instant::now();
+        let (boxes, det_model_time) = self.detect(image)?;
+        timings.detection_ms = ms(t);
+        timings.inference_ms += det_model_time;
+
+        let mut crops: Vec<LineCrop> = boxes.iter().map(|b| LineCrop::from_quad(&b.quad)).collect();
+        let mut upside_down = vec![false; crops.len()];
+        if self.options.line_orientation && !crops.is_empty() {
+            let t = Instant::now();
+            let (flags, model_time) = self.classify(image, &crops)?;
+            for (crop, &flip) in crops.iter_mut().zip(&flags) {
+                if flip {
+                    *crop = crop.rotated_180();
+                }
+            }
+            upside_down = flags;
+            timings.orientation_ms = ms(t);
+            timings.inference_ms += model_time;
+        }
+
+        let t = Instant::now();
+        let (decoded, rec_model_time) = self.recognize(image, &crops)?;
+        timings.recognition_ms = ms(t);
+        timings.inference_ms += rec_model_time;
+
+        let mut lines: Vec<Line> = boxes
+            .into_iter()
+            .zip(decoded)
+            .zip(upside_down)
+            .filter_map(|((b, d), flipped)| {
+                let text = d.text.trim().to_owned();
+                (!text.is_empty() && d.confidence >= self.options.min_confidence).then(|| Line {
+                    text,
+                    quad: b.quad,
+                    confidence: d.confidence,
+                    detection_score: b.score,
+                    upside_down: flipped,
+                })
+            })
+            .collect();
+        reading_order::sort_lines(&mut lines);
+        timings.total_ms = ms(started);
+        Ok(PageText { lines, timings })
+    }
+
+    /// Detection: returns boxes in image coordinates and the time inside the model.
+    fn detect(&self, image: &RgbImage) -> Result<(Vec<detect::DetectedBox>, f64), OcrError> {
+        let (w, h) = image.dimensions();
+        let geometry = self.options.det_size.geometry(w, h);
+        let scaled = resize(image, geometry.scaled_width, geometry.scaled_height);
+        let input = detect::detection_input(&scaled, &geometry);
+        let t = Instant::now();
+        let output = self.detector.run(&input)?;
+        let model_time = ms(t);
+        let shape = output.shape().to_vec();
+        let batch = output.index_axis(Axis(0), 0);
+        let map = batch
+            .index_axis(Axis(0), 0)
+            .into_dimensionality::<Ix2>()
+            .map_err(|_| OcrError::UnexpectedOutput {
+                model: "detection",
+                shape: shape.clone(),
+                expected: "[1, 1, H, W]".into(),
+            })?;
+        if map.dim()
+            != (
+                geometry.tensor_height as usize,
+                geometry.tensor_width as usize,
+            )
+        {
+            return Err(OcrError::UnexpectedOutput {
+                model: "detection",
+                shape,
+                expected: format!(
+                    "[1, 1, {}, {}]",
+                    geometry.tensor_height, geometry.tensor_width
+                ),
+            });
+        }
+        Ok((
+            detect::boxes_from_map(map, &geometry, w, h, &self.options.db),
+            model_time,
+        ))
+    }
+
+    /// Line orientation: `true` for each crop that reads upside down.
+    fn classify(&self, image: &RgbImage, crops: &[LineCrop]) -> Result<(Vec<bool>, f64), OcrError> {
+        let mut flags = vec![false; crops.len()];
+        let mut model_time = 0.0;
+        for batch in batches_by_width(crops, self.options.batch_size) {
+            let mut input = Array4::<f32>::zeros((batch.len(), 3, CLS_HEIGHT, CLS_WIDTH));
+            for (slot, &i) in batch.iter().enumerate() {
+                let w = crops[i].scaled_width(CLS_HEIGHT, CLS_WIDTH);
+                let mut view = input.index_axis_mut(Axis(0), slot);
+                if let Some(buf) = view.as_slice_mut() {
+                    crops[i].sample_into(image, buf, w, CLS_HEIGHT, CLS_WIDTH);
+                }
+            }
+            let t = Instant::now();
+            let output = self.classifier.run(&input)?;
+            model_time += ms(t);
+            if output.shape() != [batch.len(), 2] {
+                return Err(OcrError::UnexpectedOutput {
+                    model: "line orientation",
+                    shape: output.shape().to_vec(),
+                    expected: format!("[{}, 2]", batch.len()),
+                });
+            }
+            for (slot, &i) in batch.iter().enumerate() {
+                let (p0, p180) = (output[[slot, 0]], output[[slot, 1]]);
+                flags[i] = p180 > p0 && p180 > self.options.orientation_threshold;
+            }
+        }
+        Ok((flags, model_time))
+    }
+
+    /// Recognition in width-sorted batches; results in the crops' order.
+    fn recognize(
+        &self,
+        image: &RgbImage,
+        crops: &[LineCrop],
+    ) -> Result<(Vec<ctc::Decoded>, f64), OcrError> {
+        let mut results: Vec<Option<ctc::Decoded>> = vec![None; crops.len()];
+        let mut model_time = 0.0;
+        for batch in batches_by_width(crops, self.options.batch_size) {
+            let max_ratio = batch
+                .iter()
+                .map(|&i| crops[i].aspect_ratio())
+                .fold(REC_MIN_WIDTH as f32 / REC_HEIGHT as f32, f32::max);
+            let width = (REC_HEIGHT as f32 * max_ratio) as usize;
+            let mut input = Array4::<f32>::zeros((batch.len(), 3, REC_HEIGHT, width));
+            for (slot, &i) in batch.iter().enumerate() {
+                let w = crops[i].scaled_width(REC_HEIGHT, width);
+                let mut view = input.index_axis_mut(Axis(0), slot);
+                if let Some(buf) = view.as_slice_mut() {
+                    crops[i].sample_into(image, buf, w, REC_HEIGHT, width);
+                }
+            }
+            let t = Instant::now();
+            let output = self.recognizer.run(&input)?;
+            model_time += ms(t);
+            let shape = output.shape().to_vec();
+            let probs = output.into_dimensionality::<Ix3>().ok().filter(|p| {
+                p.shape()[0] == batch.len() && p.shape()[2] == self.charset.num_classes()
+            });
+            let Some(probs) = probs else {
+                return Err(OcrError::UnexpectedOutput {
+                    model: "recognition",
+                    shape,
+                    expected: format!("[{}, T, {}]", batch.len(), self.charset.num_classes()),
+                });
+            };
+            for (slot, &i) in batch.iter().enumerate() {
+                results[i] = Some(ctc::decode(probs.index_axis(Axis(0), slot), &self.charset));
+            }
+        }
+        Ok((
+            results.into_iter().map(Option::unwrap_or_default).collect(),
+            model_time,
+        ))
+    }
+}
+
+impl Default for ctc::Decoded {
+    fn default() -> Self {
+        Self {
+            text: String::new(),
+            confidence: 0.0,
+            steps: Vec::new(),
+        }
+    }
+}
+
+/// Crop indices sorted by aspect ratio, cut into batches: lines of similar width
+/// share a batch, so little of each batch is padding.
+fn batches_by_width(crops: &[LineCrop], batch_size: usize) -> Vec<Vec<usize>> {
+    let mut order: Vec<usize> = (0..crops.len()).collect();
+    order.sort_by(|&a, &b| crops[a].aspect_ratio().total_cmp(&crops[b].aspect_ratio()));
+    order
+        .chunks(batch_size.max(1))
+        .map(<[usize]>::to_vec)
+        .collect()
+}
+
+/// Resizes with a bilinear (antialiased when shrinking) filter.
+pub fn resize(image: &RgbImage, width: u32, height: u32) -> RgbImage {
+    if image.dimensions() == (width, height) {
+        return image.clone();
+    }
+    use fast_image_resize::images::{Image, ImageRef};
+    use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
+    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Bilinear));
+    let resized = ImageRef::new(
+        image.width(),
+        image.height(),
+        image.as_raw(),
+        PixelType::U8x3,
+    )
+    .ok()
+    .and_then(|src| {
+        let mut dst = Image::new(width, height, PixelType::U8x3);
+        Resizer::new().resize(&src, &mut dst, &options).ok()?;
+        RgbImage::from_raw(width, height, dst.into_vec())
+    });
+    // The fast path cannot fail for RGB8 buffers of matching size; keep a slow one anyway.
+    resized.unwrap_or_else(|| {
+        image::imageops::resize(image, width, height, image::imageops::FilterType::Triangle)
+    })
+}
+
+fn ms(since: Instant) -> f64 {
+    since.elapsed().as_secs_f64() * 1000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ndarray::{Array2, Array3, ArrayD};
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    /// A detector that marks every dark pixel of the input as text.
+    struct DarkPixelDetector;
+    impl InferenceModel for DarkPixelDetector {
+        fn run(&self, input: &Array4<f32>) -> Result<ArrayD<f32>, OcrError> {
+            let (n, _, h, w) = input.dim();
+            let mut out = Array4::<f32>::zeros((n, 1, h, w));
+            for y in 0..h {
+                for x in 0..w {
+                    if input[[0, 0, y, x]] < 0.0 {
+                        out[[0, 0, y, x]] = 0.95;
+                    }
+                }
+            }
+            Ok(out.into_dyn())
+        }
+    }
+
+    /// A classifier that always says "upright".
+    struct Upright;
+    impl InferenceModel for Upright {
+        fn run(&self, input: &Array4<f32>) -> Result<ArrayD<f32>, OcrError> {
+            let mut out = Array2::<f32>::zeros((input.dim().0, 2));
+            out.column_mut(0).fill(1.0);
+            Ok(out.into_dyn())
+        }
+    }
+
+    /// A recogniser that "reads" the crop width class: emits class 1 ("a") once per
+    /// 100 input columns of ink, and counts the batches it sees.
+    struct CountingRecognizer(AtomicUsize);
+    impl InferenceModel for CountingRecognizer {
+        fn run(&self, input: &Array4<f32>) -> Result<ArrayD<f32>, OcrError> {
+            self.0.fetch_add(1, Ordering::SeqCst);
+            let (n, _, _, w) = input.dim();
+            let t = w / 8;
+            let mut out = Array3::<f32>::zeros((n, t, 4));
+            for b in 0..n {
+                for step in 0..t {
+                    let ink = input[[b, 0, 24, step * 8]] < 0.0;
+                    out[[b, step, if ink && step % 2 == 0 { 1 } else { 0 }]] = 0.9;
+                }
+            }
+            Ok(out.into_dyn())
+        }
+    }
+
+    fn engine() -> OcrEngine {
+        OcrEngine::with_models(
+            Box::new(DarkPixelDetector),
+            Box::new(Upright),
+            Box::new(CountingRecognizer(AtomicUsize::new(0))),
+            Charset::from_metadata("a\nb"),
+            EngineOptions {
+                det_size: DetSizePolicy {
+                    max_long_side: 2048,
+                    min_long_side: 0,
+                    max_upscale: 1.0,
+                },
+                ..EngineOptions::default()
+            },
+        )
+    }
+
+    #[test]
+    fn pipeline_finds_each_dark_bar_in_reading_order() {
+        let mut img = RgbImage::from_pixel(320, 160, image::Rgb([255, 255, 255]));
+        // Two bars: the lower one first in memory order does not matter.
+        for (x0, x1, y0, y1) in [(20, 300, 100, 120), (20, 200, 30, 50)] {
+            for y in y0..y1 {
+                for x in x0..x1 {
+                    img.put_pixel(x, y, image::Rgb([0, 0, 0]));
+                }
+            }
+        }
+        let page = engine().read(&img).expect("fake models run");
+        assert_eq!(page.lines.len(), 2, "{:?}", page.lines);
+        // Reading order: the upper bar first.
+        assert!(page.lines[0].quad[0].y < page.lines[1].quad[0].y);
+        assert!(page.lines.iter().all(|l| l.text.chars().all(|c| c == 'a')));
+        assert!(page.timings.total_ms >= page.timings.inference_ms);
+    }
+
+    #[test]
+    fn batches_group_similar_widths() {
+        let crop = |w: f32| LineCrop {
+            corners: [geometry::Point::default(); 4],
+            width: w,
+            height: 10.0,
+        };
+        let crops = vec![crop(100.0), crop(10.0), crop(50.0), crop(12.0)];
+        assert_eq!(batches_by_width(&crops, 2), vec![vec![1, 3], vec![2, 0]]);
+    }
+
+    #[test]
+    fn blank_image_gives_no_lines() {
+        let img = RgbImage::from_pixel(200, 100, image::Rgb([255, 255, 255]));
+        assert!(engine().read(&img).expect("runs").lines.is_empty());
+    }
+}
