@@ -1,0 +1,168 @@
+//! The `ocrdesk` binary as a user runs it: output shape, errors, exit codes.
+
+mod common;
+
+use std::path::Path;
+use std::process::{Command, Output};
+
+use common::{page, save, temp_dir};
+
+fn ocrdesk(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ocrdesk"))
+        .args(args)
+        .output()
+        .expect("ocrdesk runs")
+}
+
+fn arg(p: &Path) -> &str {
+    p.to_str().expect("utf-8 path")
+}
+
+#[test]
+fn json_output_has_the_documented_shape() {
+    let dir = temp_dir();
+    let img = save(
+        &page(&["Total 12.50", "Thank you"], 26.0, 30.0),
+        dir.path(),
+        "receipt.png",
+    );
+    let out = ocrdesk(&["ocr", arg(&img)]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
+    assert_eq!(doc["source"], arg(&img));
+    let page = &doc["pages"][0];
+    assert_eq!(page["index"], 0);
+    assert_eq!(page["width"], image::open(&img).expect("fixture").width());
+    assert_eq!(page["source"], "ocr");
+    assert_eq!(page["direction"], 0);
+    for key in [
+        "decode_ms",
+        "detection_ms",
+        "orientation_ms",
+        "recognition_ms",
+        "inference_ms",
+        "total_ms",
+    ] {
+        assert!(page["timings"][key].is_number(), "timings.{key}");
+    }
+    let lines = page["lines"].as_array().expect("lines");
+    let texts: Vec<&str> = lines
+        .iter()
+        .map(|l| l["text"].as_str().expect("text"))
+        .collect();
+    assert_eq!(texts, ["Total 12.50", "Thank you"]);
+    for l in lines {
+        assert_eq!(l["box"].as_array().expect("box").len(), 4);
+        assert_eq!(l["box"][0].as_array().expect("point").len(), 2);
+        let c = l["confidence"].as_f64().expect("confidence");
+        assert!((0.0..=1.0).contains(&c));
+    }
+}
+
+#[test]
+fn txt_output_is_the_lines() {
+    let dir = temp_dir();
+    let img = save(&page(&["Hello world"], 30.0, 30.0), dir.path(), "hello.png");
+    let out = ocrdesk(&["ocr", "--format", "txt", arg(&img)]);
+    assert!(out.status.success());
+    assert_eq!(String::from_utf8_lossy(&out.stdout), "Hello world\n");
+}
+
+#[test]
+fn missing_file_is_one_clear_error() {
+    let out = ocrdesk(&["ocr", "/nonexistent/scan.png"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(err.trim(), "error: /nonexistent/scan.png: no such file");
+}
+
+#[test]
+fn corrupt_file_is_one_clear_error() {
+    let dir = temp_dir();
+    let good = save(&page(&["Valid page"], 30.0, 30.0), dir.path(), "good.png");
+    let bytes = std::fs::read(&good).expect("fixture");
+    let truncated = dir.path().join("truncated.png");
+    std::fs::write(&truncated, &bytes[..bytes.len() / 3]).expect("write");
+    let out = ocrdesk(&["ocr", arg(&truncated)]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.starts_with(&format!("error: {}: ", truncated.display())),
+        "{err}"
+    );
+    assert!(err.contains("corrupt or truncated"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+
+    let empty = dir.path().join("empty.jpg");
+    std::fs::write(&empty, b"").expect("write");
+    let err = String::from_utf8_lossy(&ocrdesk(&["ocr", arg(&empty)]).stderr).into_owned();
+    assert!(err.contains("empty (0 bytes)"), "{err}");
+
+    let text = dir.path().join("notes.png");
+    std::fs::write(&text, b"just some words, not pixels").expect("write");
+    let err = String::from_utf8_lossy(&ocrdesk(&["ocr", arg(&text)]).stderr).into_owned();
+    assert!(err.contains("not an image format"), "{err}");
+}
+
+#[test]
+fn a_batch_continues_past_bad_files_and_writes_one_result_per_input() {
+    let dir = temp_dir();
+    let a = save(&page(&["First page"], 30.0, 30.0), dir.path(), "a.png");
+    let b = save(&page(&["Second page"], 30.0, 30.0), dir.path(), "b.png");
+    let out_dir = dir.path().join("results");
+    let out = ocrdesk(&[
+        "ocr",
+        arg(&a),
+        "/missing.png",
+        arg(&b),
+        "--format",
+        "txt",
+        "--out",
+        arg(&out_dir),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        std::fs::read_to_string(out_dir.join("a.txt")).expect("a.txt"),
+        "First page\n"
+    );
+    assert_eq!(
+        std::fs::read_to_string(out_dir.join("b.txt")).expect("b.txt"),
+        "Second page\n"
+    );
+    assert_eq!(std::fs::read_dir(&out_dir).expect("listing").count(), 2);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/missing.png: no such file"));
+}
+
+#[test]
+fn eval_scores_a_folder_with_truth() {
+    let dir = temp_dir();
+    save(
+        &page(&["Alpha beta"], 30.0, 30.0),
+        dir.path(),
+        "set_one.png",
+    );
+    std::fs::write(
+        dir.path().join("set_one.gt.json"),
+        r#"{"lines":[{"text":"Alpha beta","box":[0,0,10,0,10,10,0,10],"ignore":false}]}"#,
+    )
+    .expect("truth");
+    let out = ocrdesk(&["eval", arg(dir.path())]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let report = String::from_utf8_lossy(&out.stdout);
+    let row = report
+        .lines()
+        .find(|l| l.contains("/set"))
+        .expect("subset row");
+    let cols: Vec<&str> = row.split_whitespace().collect();
+    assert_eq!(cols[1], "1", "{report}");
+    assert_eq!(cols[2], "0.000", "CER: {report}");
+    assert_eq!(cols[3], "1.000", "word-F1: {report}");
+}

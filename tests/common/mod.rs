@@ -1,0 +1,112 @@
+//! Test fixtures the tests make themselves: text drawn with a system font.
+#![allow(dead_code)]
+
+use std::path::PathBuf;
+use std::sync::OnceLock;
+
+use ab_glyph::{Font, FontVec, PxScale, ScaleFont, point};
+use image::{Rgb, RgbImage};
+use ocrdesk::{EngineOptions, OcrEngine};
+
+/// DejaVu Sans, from Debian's `fonts-dejavu-core` (installed by the test command).
+pub const FONT_PATH: &str = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
+
+pub fn font() -> &'static FontVec {
+    static FONT: OnceLock<FontVec> = OnceLock::new();
+    FONT.get_or_init(|| {
+        let bytes = std::fs::read(FONT_PATH)
+            .unwrap_or_else(|e| panic!("{FONT_PATH}: {e}; install Debian's fonts-dejavu-core"));
+        FontVec::try_from_vec(bytes).expect("DejaVu Sans parses")
+    })
+}
+
+/// Width in pixels of `text` at `size` px.
+pub fn text_width(text: &str, size: f32) -> f32 {
+    let f = font().as_scaled(PxScale::from(size));
+    let mut w = 0.0;
+    let mut prev = None;
+    for c in text.chars() {
+        let id = f.glyph_id(c);
+        if let Some(p) = prev {
+            w += f.kern(p, id);
+        }
+        w += f.h_advance(id);
+        prev = Some(id);
+    }
+    w
+}
+
+/// Draws `text` in black with its top-left at (x, y).
+pub fn draw_text(img: &mut RgbImage, text: &str, x: f32, y: f32, size: f32) {
+    let f = font().as_scaled(PxScale::from(size));
+    let mut caret = x;
+    let mut prev = None;
+    for c in text.chars() {
+        let id = f.glyph_id(c);
+        if let Some(p) = prev {
+            caret += f.kern(p, id);
+        }
+        let glyph = id.with_scale_and_position(size, point(caret, y + f.ascent()));
+        caret += f.h_advance(id);
+        prev = Some(id);
+        if let Some(outlined) = font().outline_glyph(glyph) {
+            let b = outlined.px_bounds();
+            outlined.draw(|gx, gy, coverage| {
+                let (px, py) = (b.min.x as i32 + gx as i32, b.min.y as i32 + gy as i32);
+                if px >= 0 && py >= 0 && (px as u32) < img.width() && (py as u32) < img.height() {
+                    let p = img.get_pixel_mut(px as u32, py as u32);
+                    let ink = (coverage.clamp(0.0, 1.0) * 255.0) as u8;
+                    for ch in p.0.iter_mut() {
+                        *ch = (*ch).min(255 - ink);
+                    }
+                }
+            });
+        }
+    }
+}
+
+/// A white page with one line of text per entry, `size` px high, `margin` px around.
+pub fn page(lines: &[&str], size: f32, margin: f32) -> RgbImage {
+    let width = lines
+        .iter()
+        .map(|l| text_width(l, size))
+        .fold(0.0, f32::max)
+        + 2.0 * margin;
+    let line_height = size * 1.8;
+    let height = line_height * lines.len() as f32 + 2.0 * margin;
+    let mut img = RgbImage::from_pixel(
+        width.ceil() as u32,
+        height.ceil() as u32,
+        Rgb([255, 255, 255]),
+    );
+    for (i, line) in lines.iter().enumerate() {
+        draw_text(
+            &mut img,
+            line,
+            margin,
+            margin + i as f32 * line_height,
+            size,
+        );
+    }
+    img
+}
+
+/// The engine, loaded once for all tests of a binary.
+pub fn engine() -> &'static OcrEngine {
+    static ENGINE: OnceLock<OcrEngine> = OnceLock::new();
+    ENGINE.get_or_init(|| {
+        OcrEngine::new(EngineOptions::default())
+            .unwrap_or_else(|e| panic!("{e}\n(run `python3 packaging/fetch_assets.py` first)"))
+    })
+}
+
+/// A fresh temporary folder.
+pub fn temp_dir() -> tempfile::TempDir {
+    tempfile::tempdir().expect("temporary folder")
+}
+
+pub fn save(img: &RgbImage, dir: &std::path::Path, name: &str) -> PathBuf {
+    let path = dir.join(name);
+    img.save(&path).expect("fixture saved");
+    path
+}

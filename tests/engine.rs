@@ -1,0 +1,96 @@
+//! The real engine on fixtures drawn with DejaVu Sans: exact text is asserted.
+
+mod common;
+
+use common::{engine, page};
+use image::imageops;
+
+fn texts(img: &image::RgbImage) -> Vec<String> {
+    engine()
+        .read(img)
+        .expect("engine reads")
+        .lines
+        .into_iter()
+        .map(|l| l.text)
+        .collect()
+}
+
+#[test]
+fn reads_a_single_line_at_several_sizes() {
+    for size in [14.0, 20.0, 32.0, 48.0] {
+        let img = page(&["Invoice 2024-117 total 58.90"], size, size);
+        assert_eq!(
+            texts(&img),
+            vec!["Invoice 2024-117 total 58.90"],
+            "at {size} px"
+        );
+    }
+}
+
+#[test]
+fn reads_lines_in_reading_order() {
+    let lines = [
+        "Order number 4471",
+        "Deliver to: 12 Market Street",
+        "Amount due EUR 1,250.00",
+    ];
+    let img = page(&lines, 24.0, 30.0);
+    assert_eq!(texts(&img), lines);
+}
+
+#[test]
+fn reads_two_columns_row_by_row() {
+    let mut img = page(&["Name", "Date"], 24.0, 20.0);
+    // Widen the page and put a second column to the right of each line.
+    let mut wide =
+        image::RgbImage::from_pixel(img.width() + 300, img.height(), image::Rgb([255, 255, 255]));
+    imageops::overlay(&mut wide, &img, 0, 0);
+    common::draw_text(
+        &mut wide,
+        "Alice Martin",
+        img.width() as f32 + 40.0,
+        20.0,
+        24.0,
+    );
+    common::draw_text(
+        &mut wide,
+        "2025-03-14",
+        img.width() as f32 + 40.0,
+        20.0 + 24.0 * 1.8,
+        24.0,
+    );
+    img = wide;
+    assert_eq!(
+        texts(&img),
+        vec!["Name", "Alice Martin", "Date", "2025-03-14"]
+    );
+}
+
+#[test]
+fn upside_down_line_is_turned_and_read() {
+    let img = page(&["Upside down receipt line 42"], 28.0, 24.0);
+    let flipped = imageops::rotate180(&img);
+    let page = engine().read(&flipped).expect("engine reads");
+    assert_eq!(page.lines.len(), 1);
+    assert_eq!(page.lines[0].text, "Upside down receipt line 42");
+    assert!(page.lines[0].upside_down);
+}
+
+#[test]
+fn boxes_are_in_source_coordinates() {
+    let img = page(&["Coordinates check"], 30.0, 40.0);
+    let page = engine().read(&img).expect("engine reads");
+    let q = page.lines[0].quad;
+    let width = common::text_width("Coordinates check", 30.0);
+    // The box hugs the drawn text (with DB's margin), in this image's pixels.
+    assert!((q[0].x - 40.0).abs() < 12.0, "{q:?}");
+    assert!((q[1].x - (40.0 + width)).abs() < 12.0, "{q:?}");
+    assert!(q[0].y > 25.0 && q[3].y < 40.0 + 30.0 * 1.4, "{q:?}");
+    assert!(page.lines[0].confidence > 0.9);
+}
+
+#[test]
+fn blank_page_has_no_lines() {
+    let img = image::RgbImage::from_pixel(400, 300, image::Rgb([255, 255, 255]));
+    assert!(texts(&img).is_empty());
+}
