@@ -86,12 +86,7 @@ pub fn onnxruntime_library() -> Result<PathBuf, OcrError> {
             env_var: ORT_DYLIB_ENV,
         });
     }
-    find(
-        ONNXRUNTIME_LIBRARY,
-        "runtime",
-        RUNTIME_DIR_ENV,
-        "ONNX Runtime library",
-    )
+    find(ONNXRUNTIME_LIBRARY, "runtime", RUNTIME_DIR_ENV, "ONNX Runtime library")
 }
 
 /// Path of the PDFium shared library.

@@ -67,10 +67,7 @@ pub fn find_samples(dir: &Path) -> std::io::Result<Vec<Sample>> {
         if name.ends_with(".gt.json") || !is_image_name(name) {
             continue;
         }
-        let stem = path
-            .file_stem()
-            .and_then(|s| s.to_str())
-            .unwrap_or_default();
+        let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or_default();
         let truth = dir.join(format!("{stem}.gt.json"));
         if !truth.is_file() {
             continue;
@@ -88,18 +85,15 @@ pub fn find_samples(dir: &Path) -> std::io::Result<Vec<Sample>> {
 
 fn is_image_name(name: &str) -> bool {
     let lower = name.to_ascii_lowercase();
-    [
-        ".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp", ".gif",
-    ]
-    .iter()
-    .any(|e| lower.ends_with(e))
+    [".png", ".jpg", ".jpeg", ".bmp", ".tif", ".tiff", ".webp", ".gif"]
+        .iter()
+        .any(|e| lower.ends_with(e))
 }
 
 /// Loads a truth file; `None` when it has no line-level truth (MRZ, tables, PDFs).
 pub fn load_truth(path: &Path) -> Result<Option<Truth>, String> {
     let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let value: serde_json::Value =
-        serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
     if value.get("lines").is_none() {
         return Ok(None);
     }
@@ -117,12 +111,7 @@ pub struct PageScore {
 
 /// Scores predicted lines (text and box) against the truth.
 pub fn score_page(truth: &Truth, predicted: &[(String, Quad)]) -> PageScore {
-    let ignored: Vec<Quad> = truth
-        .lines
-        .iter()
-        .filter(|l| l.ignore)
-        .map(TruthLine::quad)
-        .collect();
+    let ignored: Vec<Quad> = truth.lines.iter().filter(|l| l.ignore).map(TruthLine::quad).collect();
     let kept_truth: Vec<(String, Quad)> = truth
         .lines
         .iter()
@@ -262,10 +251,7 @@ mod tests {
     fn word_f1_is_a_bag_match_with_cjk_characters_as_tokens() {
         assert_eq!(word_f1("a b c", "c b a"), 1.0);
         assert!((word_f1("a b", "a b c d") - 2.0 / 3.0).abs() < 1e-9);
-        assert_eq!(
-            tokens("价格12元 total"),
-            vec!["价", "格", "12", "元", "total"]
-        );
+        assert_eq!(tokens("价格12元 total"), vec!["价", "格", "12", "元", "total"]);
     }
 
     #[test]

@@ -57,9 +57,34 @@ struct OcrArgs {
     /// Write one result file per input into this folder instead of printing to stdout.
     #[arg(long, short)]
     out: Option<PathBuf>,
+    #[command(flatten)]
+    engine: EngineArgs,
+}
+
+/// Engine settings shared by the subcommands.
+#[derive(clap::Args, Clone)]
+struct EngineArgs {
     /// ONNX Runtime threads (default: all cores).
     #[arg(long)]
     threads: Option<usize>,
+    /// Lines per recognition batch (tuning).
+    #[arg(long, hide = true)]
+    batch_size: Option<usize>,
+    /// Narrowest recognition input in pixels (tuning).
+    #[arg(long, hide = true)]
+    rec_min_width: Option<usize>,
+    /// Detection: scale images down to this long side (tuning).
+    #[arg(long, hide = true)]
+    det_max_side: Option<u32>,
+    /// Detection: scale small images up to this long side (tuning).
+    #[arg(long, hide = true)]
+    det_min_side: Option<u32>,
+    /// Detection: long side of the coarse first pass, 0 for none (tuning).
+    #[arg(long, hide = true)]
+    det_coarse_side: Option<u32>,
+    /// Detection: box height that makes the coarse pass enough (tuning).
+    #[arg(long, hide = true)]
+    det_coarse_min_height: Option<f32>,
 }
 
 #[derive(clap::Args)]
@@ -71,9 +96,8 @@ struct EvalArgs {
     /// ../shared/peers/run_rapidocr.py.
     #[arg(long)]
     compare: Option<PathBuf>,
-    /// ONNX Runtime threads (default: all cores).
-    #[arg(long)]
-    threads: Option<usize>,
+    #[command(flatten)]
+    engine: EngineArgs,
     /// Print each image's scores too.
     #[arg(long)]
     per_image: bool,
@@ -100,20 +124,37 @@ fn main() -> ExitCode {
     }
 }
 
-fn engine(threads: Option<usize>) -> anyhow::Result<OcrEngine> {
+fn engine(args: &EngineArgs) -> anyhow::Result<OcrEngine> {
     let mut options = EngineOptions::default();
-    if let Some(t) = threads {
+    if let Some(t) = args.threads {
         options.threads = t.max(1);
+    }
+    if let Some(b) = args.batch_size {
+        options.batch_size = b.max(1);
+    }
+    if let Some(w) = args.rec_min_width {
+        options.rec_min_width = w;
+    }
+    if let Some(s) = args.det_max_side {
+        options.det_size.max_long_side = s;
+    }
+    if let Some(s) = args.det_min_side {
+        options.det_size.min_long_side = s;
+    }
+    if let Some(s) = args.det_coarse_side {
+        options.det_size.coarse_long_side = s;
+    }
+    if let Some(h) = args.det_coarse_min_height {
+        options.det_size.coarse_min_box_height = h;
     }
     Ok(OcrEngine::new(options)?)
 }
 
 /// `ocrdesk ocr`: every input is tried; each failure is one line on stderr.
 fn run_ocr(args: OcrArgs) -> anyhow::Result<ExitCode> {
-    let engine = engine(args.threads)?;
+    let engine = engine(&args.engine)?;
     if let Some(dir) = &args.out {
-        std::fs::create_dir_all(dir)
-            .with_context(|| format!("cannot create output folder {}", dir.display()))?;
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create output folder {}", dir.display()))?;
     }
     let mut used_names: HashMap<String, usize> = HashMap::new();
     let mut documents = Vec::new();
@@ -136,11 +177,7 @@ fn run_ocr(args: OcrArgs) -> anyhow::Result<ExitCode> {
             Some(dir) => {
                 let target = dir.join(output_name(path, args.format, &mut used_names));
                 if let Err(e) = export::write_atomic(&target, rendered.as_bytes()) {
-                    eprintln!(
-                        "error: {}: cannot write {}: {e}",
-                        path.display(),
-                        target.display()
-                    );
+                    eprintln!("error: {}: cannot write {}: {e}", path.display(), target.display());
                     failed += 1;
                 }
             }
@@ -209,11 +246,7 @@ impl Tally {
         self.cpu_seconds += cpu_seconds;
     }
     fn mean(&self, v: f64) -> f64 {
-        if self.images == 0 {
-            0.0
-        } else {
-            v / self.images as f64
-        }
+        if self.images == 0 { 0.0 } else { v / self.images as f64 }
     }
 }
 
@@ -235,14 +268,9 @@ struct PeerLine {
 }
 
 fn load_peer(path: &Path) -> anyhow::Result<HashMap<String, PeerResult>> {
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
+    let text = std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
     let mut by_name = HashMap::new();
-    for (i, line) in text
-        .lines()
-        .enumerate()
-        .filter(|(_, l)| !l.trim().is_empty())
-    {
+    for (i, line) in text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty()) {
         let r: PeerResult = serde_json::from_str(line)
             .with_context(|| format!("{}:{}: not a peer result line", path.display(), i + 1))?;
         by_name.insert(file_name(Path::new(&r.image)), r);
@@ -269,14 +297,13 @@ fn cpu_seconds() -> Option<f64> {
 
 /// `ocrdesk eval`: accuracy and speed per subset, optionally beside a peer.
 fn run_eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
-    let engine = engine(args.threads)?;
+    let engine = engine(&args.engine)?;
     let peer = args.compare.as_deref().map(load_peer).transpose()?;
     let mut ours: Vec<(String, Tally)> = Vec::new();
     let mut theirs: HashMap<String, Tally> = HashMap::new();
     let mut failed = 0usize;
     for dir in &args.dirs {
-        let samples =
-            eval::find_samples(dir).with_context(|| format!("cannot list {}", dir.display()))?;
+        let samples = eval::find_samples(dir).with_context(|| format!("cannot list {}", dir.display()))?;
         for sample in samples {
             let truth = match eval::load_truth(&sample.truth) {
                 Ok(Some(t)) => t,
@@ -325,15 +352,11 @@ fn run_eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
                     .map(|l| (l.text.clone(), l.quad.map(|[x, y]| Point::new(x, y))))
                     .collect();
                 let s = eval::score_page(&truth, &lines);
-                theirs.entry(sample.subset.clone()).or_default().add(
-                    s,
-                    result.seconds,
-                    result.cpu_seconds,
-                );
-                peer_note = format!(
-                    "  peer CER {:.3} F1 {:.3} {:.2}s",
-                    s.cer, s.word_f1, result.seconds
-                );
+                theirs
+                    .entry(sample.subset.clone())
+                    .or_default()
+                    .add(s, result.seconds, result.cpu_seconds);
+                peer_note = format!("  peer CER {:.3} F1 {:.3} {:.2}s", s.cer, s.word_f1, result.seconds);
             }
             if args.per_image {
                 println!(

@@ -27,11 +27,7 @@ fn json_output_has_the_documented_shape() {
         "receipt.png",
     );
     let out = ocrdesk(&["ocr", arg(&img)]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
     assert_eq!(doc["source"], arg(&img));
     let page = &doc["pages"][0];
@@ -50,10 +46,7 @@ fn json_output_has_the_documented_shape() {
         assert!(page["timings"][key].is_number(), "timings.{key}");
     }
     let lines = page["lines"].as_array().expect("lines");
-    let texts: Vec<&str> = lines
-        .iter()
-        .map(|l| l["text"].as_str().expect("text"))
-        .collect();
+    let texts: Vec<&str> = lines.iter().map(|l| l["text"].as_str().expect("text")).collect();
     assert_eq!(texts, ["Total 12.50", "Thank you"]);
     for l in lines {
         assert_eq!(l["box"].as_array().expect("box").len(), 4);
@@ -90,10 +83,7 @@ fn corrupt_file_is_one_clear_error() {
     let out = ocrdesk(&["ocr", arg(&truncated)]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        err.starts_with(&format!("error: {}: ", truncated.display())),
-        "{err}"
-    );
+    assert!(err.starts_with(&format!("error: {}: ", truncated.display())), "{err}");
     assert!(err.contains("corrupt or truncated"), "{err}");
     assert_eq!(err.lines().count(), 1, "{err}");
 
@@ -140,27 +130,16 @@ fn a_batch_continues_past_bad_files_and_writes_one_result_per_input() {
 #[test]
 fn eval_scores_a_folder_with_truth() {
     let dir = temp_dir();
-    save(
-        &page(&["Alpha beta"], 30.0, 30.0),
-        dir.path(),
-        "set_one.png",
-    );
+    save(&page(&["Alpha beta"], 30.0, 30.0), dir.path(), "set_one.png");
     std::fs::write(
         dir.path().join("set_one.gt.json"),
         r#"{"lines":[{"text":"Alpha beta","box":[0,0,10,0,10,10,0,10],"ignore":false}]}"#,
     )
     .expect("truth");
     let out = ocrdesk(&["eval", arg(dir.path())]);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let report = String::from_utf8_lossy(&out.stdout);
-    let row = report
-        .lines()
-        .find(|l| l.contains("/set"))
-        .expect("subset row");
+    let row = report.lines().find(|l| l.contains("/set")).expect("subset row");
     let cols: Vec<&str> = row.split_whitespace().collect();
     assert_eq!(cols[1], "1", "{report}");
     assert_eq!(cols[2], "0.000", "CER: {report}");

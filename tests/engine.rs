@@ -19,11 +19,7 @@ fn texts(img: &image::RgbImage) -> Vec<String> {
 fn reads_a_single_line_at_several_sizes() {
     for size in [14.0, 20.0, 32.0, 48.0] {
         let img = page(&["Invoice 2024-117 total 58.90"], size, size);
-        assert_eq!(
-            texts(&img),
-            vec!["Invoice 2024-117 total 58.90"],
-            "at {size} px"
-        );
+        assert_eq!(texts(&img), vec!["Invoice 2024-117 total 58.90"], "at {size} px");
     }
 }
 
@@ -42,16 +38,9 @@ fn reads_lines_in_reading_order() {
 fn reads_two_columns_row_by_row() {
     let mut img = page(&["Name", "Date"], 24.0, 20.0);
     // Widen the page and put a second column to the right of each line.
-    let mut wide =
-        image::RgbImage::from_pixel(img.width() + 300, img.height(), image::Rgb([255, 255, 255]));
+    let mut wide = image::RgbImage::from_pixel(img.width() + 300, img.height(), image::Rgb([255, 255, 255]));
     imageops::overlay(&mut wide, &img, 0, 0);
-    common::draw_text(
-        &mut wide,
-        "Alice Martin",
-        img.width() as f32 + 40.0,
-        20.0,
-        24.0,
-    );
+    common::draw_text(&mut wide, "Alice Martin", img.width() as f32 + 40.0, 20.0, 24.0);
     common::draw_text(
         &mut wide,
         "2025-03-14",
@@ -60,10 +49,7 @@ fn reads_two_columns_row_by_row() {
         24.0,
     );
     img = wide;
-    assert_eq!(
-        texts(&img),
-        vec!["Name", "Alice Martin", "Date", "2025-03-14"]
-    );
+    assert_eq!(texts(&img), vec!["Name", "Alice Martin", "Date", "2025-03-14"]);
 }
 
 #[test]

@@ -63,13 +63,9 @@ fn decode(bytes: &[u8]) -> Result<RgbImage, DecodeFailure> {
         .with_guessed_format()
         .map_err(|e| DecodeFailure::Reason(e.to_string()))?;
     if reader.format().is_none() {
-        return Err(DecodeFailure::Reason(
-            "not an image format OCR Desk can read".into(),
-        ));
+        return Err(DecodeFailure::Reason("not an image format OCR Desk can read".into()));
     }
-    let mut decoder = reader
-        .into_decoder()
-        .map_err(|e| DecodeFailure::Reason(describe(&e)))?;
+    let mut decoder = reader.into_decoder().map_err(|e| DecodeFailure::Reason(describe(&e)))?;
     let (w, h) = decoder.dimensions();
     if w > MAX_SIDE || h > MAX_SIDE || w as u64 * h as u64 > MAX_PIXELS {
         return Err(DecodeFailure::TooLarge(w, h));
@@ -82,8 +78,7 @@ fn decode(bytes: &[u8]) -> Result<RgbImage, DecodeFailure> {
         .set_limits(limits)
         .map_err(|e| DecodeFailure::Reason(describe(&e)))?;
     let orientation = decoder.orientation().ok();
-    let mut image =
-        DynamicImage::from_decoder(decoder).map_err(|e| DecodeFailure::Reason(describe(&e)))?;
+    let mut image = DynamicImage::from_decoder(decoder).map_err(|e| DecodeFailure::Reason(describe(&e)))?;
     if let Some(o) = orientation {
         image.apply_orientation(o);
     }
@@ -137,9 +132,6 @@ mod tests {
 
     #[test]
     fn garbage_bytes_are_not_an_image() {
-        assert!(matches!(
-            decode(b"hello, this is text"),
-            Err(DecodeFailure::Reason(_))
-        ));
+        assert!(matches!(decode(b"hello, this is text"), Err(DecodeFailure::Reason(_))));
     }
 }

@@ -23,16 +23,8 @@ impl LineCrop {
     /// The crop of a detected box. A box at least 1.5× taller than wide is a
     /// vertical line: it is turned a quarter anticlockwise so that it reads left to right.
     pub fn from_quad(q: &Quad) -> Self {
-        let width = q[0]
-            .distance(q[1])
-            .max(q[2].distance(q[3]))
-            .floor()
-            .max(1.0);
-        let height = q[0]
-            .distance(q[3])
-            .max(q[1].distance(q[2]))
-            .floor()
-            .max(1.0);
+        let width = q[0].distance(q[1]).max(q[2].distance(q[3])).floor().max(1.0);
+        let height = q[0].distance(q[3]).max(q[1].distance(q[2])).floor().max(1.0);
         if height / width >= 1.5 {
             Self {
                 corners: [q[1], q[2], q[3], q[0]],
@@ -69,14 +61,7 @@ impl LineCrop {
 
     /// Writes the crop, scaled to `out_w × out_h`, into a CHW tensor slot of width
     /// `stride_w` (BGR, normalised to [-1, 1]). Columns beyond `out_w` are left as they are.
-    pub fn sample_into(
-        &self,
-        page: &RgbImage,
-        out: &mut [f32],
-        out_w: usize,
-        out_h: usize,
-        stride_w: usize,
-    ) {
+    pub fn sample_into(&self, page: &RgbImage, out: &mut [f32], out_w: usize, out_h: usize, stride_w: usize) {
         let Some(h) = Homography::rect_to_quad(self.width, self.height, &self.corners) else {
             return;
         };
@@ -119,11 +104,7 @@ impl LineCrop {
         RgbImage::from_fn(w as u32, hgt as u32, |x, y| {
             let i = y as usize * w + x as usize;
             let to_u8 = |v: f32| ((v + 1.0) * 127.5).round().clamp(0.0, 255.0) as u8;
-            image::Rgb([
-                to_u8(buf[2 * plane + i]),
-                to_u8(buf[plane + i]),
-                to_u8(buf[i]),
-            ])
+            image::Rgb([to_u8(buf[2 * plane + i]), to_u8(buf[plane + i]), to_u8(buf[i])])
         })
     }
 }

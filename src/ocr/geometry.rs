@@ -25,15 +25,15 @@ pub type Quad = [Point; 4];
 
 /// Axis-aligned bounds of a set of points: `(min_x, min_y, max_x, max_y)`.
 pub fn bounds(points: &[Point]) -> (f32, f32, f32, f32) {
-    points.iter().fold(
-        (f32::MAX, f32::MAX, f32::MIN, f32::MIN),
-        |(x0, y0, x1, y1), p| (x0.min(p.x), y0.min(p.y), x1.max(p.x), y1.max(p.y)),
-    )
+    points
+        .iter()
+        .fold((f32::MAX, f32::MAX, f32::MIN, f32::MIN), |(x0, y0, x1, y1), p| {
+            (x0.min(p.x), y0.min(p.y), x1.max(p.x), y1.max(p.y))
+        })
 }
 
 fn cross(o: Point, a: Point, b: Point) -> f64 {
-    (a.x as f64 - o.x as f64) * (b.y as f64 - o.y as f64)
-        - (a.y as f64 - o.y as f64) * (b.x as f64 - o.x as f64)
+    (a.x as f64 - o.x as f64) * (b.y as f64 - o.y as f64) - (a.y as f64 - o.y as f64) * (b.x as f64 - o.x as f64)
 }
 
 /// Convex hull (Andrew's monotone chain), counter-clockwise in a y-up frame,
@@ -54,8 +54,7 @@ pub fn convex_hull(points: &mut [Point]) -> Vec<Point> {
     }
     let lower_len = hull.len() + 1;
     for &p in points.iter().rev().skip(1) {
-        while hull.len() >= lower_len && cross(hull[hull.len() - 2], hull[hull.len() - 1], p) <= 0.0
-        {
+        while hull.len() >= lower_len && cross(hull[hull.len() - 2], hull[hull.len() - 1], p) <= 0.0 {
             hull.pop();
         }
         hull.push(p);
@@ -91,14 +90,8 @@ impl RotatedRect {
     }
 
     pub fn corners(&self) -> [Point; 4] {
-        let (ux, uy) = (
-            self.axis.x * self.width / 2.0,
-            self.axis.y * self.width / 2.0,
-        );
-        let (vx, vy) = (
-            -self.axis.y * self.height / 2.0,
-            self.axis.x * self.height / 2.0,
-        );
+        let (ux, uy) = (self.axis.x * self.width / 2.0, self.axis.y * self.width / 2.0);
+        let (vx, vy) = (-self.axis.y * self.height / 2.0, self.axis.x * self.height / 2.0);
         let c = self.center;
         [
             Point::new(c.x - ux - vx, c.y - uy - vy),
@@ -267,8 +260,9 @@ fn solve_linear_8(mut m: [[f64; 9]; 8]) -> Option<[f64; 8]> {
             if row != col {
                 let factor = m[row][col];
                 if factor != 0.0 {
-                    for k in col..9 {
-                        m[row][k] -= factor * m[col][k];
+                    let pivot_row = m[col];
+                    for (v, p) in m[row].iter_mut().zip(pivot_row).skip(col) {
+                        *v -= factor * p;
                     }
                 }
             }
@@ -357,15 +351,9 @@ mod tests {
             Point::new(12.0, 40.0),
         ];
         let h = Homography::rect_to_quad(100.0, 30.0, &quad).expect("solvable");
-        for (src, dst) in [(0.0, 0.0), (100.0, 0.0), (100.0, 30.0), (0.0, 30.0)]
-            .iter()
-            .zip(quad)
-        {
+        for (src, dst) in [(0.0, 0.0), (100.0, 0.0), (100.0, 30.0), (0.0, 30.0)].iter().zip(quad) {
             let (x, y) = h.apply(src.0, src.1);
-            assert!(
-                close(x, dst.x) && close(y, dst.y),
-                "{src:?} -> ({x},{y}) != {dst:?}"
-            );
+            assert!(close(x, dst.x) && close(y, dst.y), "{src:?} -> ({x},{y}) != {dst:?}");
         }
     }
 

@@ -12,10 +12,12 @@ pub mod model;
 pub mod runtime;
 
 use std::path::Path;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use image::RgbImage;
-use ndarray::{Array4, Axis, Ix2, Ix3};
+use ndarray::{Array4, Axis, Ix3};
 
 use crate::analysis::reading_order;
 use crate::assets;
@@ -47,8 +49,12 @@ pub struct EngineOptions {
     pub orientation_threshold: f32,
     /// Lines read with lower confidence than this are dropped.
     pub min_confidence: f32,
-    /// Lines per recogniser and classifier batch.
+    /// Lines per recogniser batch (lines in a batch are padded to the widest).
     pub batch_size: usize,
+    /// Lines per orientation-classifier batch (fixed input size, so no padding cost).
+    pub cls_batch_size: usize,
+    /// Narrowest recogniser input; short lines are padded to it.
+    pub rec_min_width: usize,
 }
 
 impl Default for EngineOptions {
@@ -61,6 +67,8 @@ impl Default for EngineOptions {
             orientation_threshold: 0.9,
             min_confidence: 0.5,
             batch_size: 6,
+            cls_batch_size: 24,
+            rec_min_width: REC_MIN_WIDTH,
         }
     }
 }
@@ -98,16 +106,16 @@ impl OcrEngine {
         let det_path = path(assets::DETECTION_MODEL)?;
         let rec_path = path(assets::RECOGNITION_MODEL)?;
         let cls_path = path(assets::ORIENTATION_MODEL)?;
-        let detector = OrtModel::load("detection", &det_path, threads)?;
-        let recognizer = OrtModel::load("recognition", &rec_path, threads)?;
-        let classifier = OrtModel::load("line orientation", &cls_path, threads)?;
-        let dictionary = recognizer
-            .metadata("character")?
-            .ok_or_else(|| OcrError::ModelLoad {
-                model: "recognition",
-                path: rec_path.clone(),
-                message: "no `character` dictionary in the model metadata".into(),
-            })?;
+        // One image cannot be split, so detection uses every thread in one session;
+        // line batches are independent, so each thread gets a session of its own.
+        let detector = OrtModel::load("detection", &det_path, threads, 1)?;
+        let recognizer = OrtModel::load("recognition", &rec_path, 1, threads)?;
+        let classifier = OrtModel::load("line orientation", &cls_path, 1, threads)?;
+        let dictionary = recognizer.metadata("character")?.ok_or_else(|| OcrError::ModelLoad {
+            model: "recognition",
+            path: rec_path.clone(),
+            message: "no `character` dictionary in the model metadata".into(),
+        })?;
         Ok(Self::with_models(
             Box::new(detector),
             Box::new(classifier),
@@ -174,7 +182,7 @@ impl OcrEngine {
             .zip(upside_down)
             .filter_map(|((b, d), flipped)| {
                 let text = d.text.trim().to_owned();
-                (!text.is_empty() && d.confidence >= self.options.min_confidence).then(|| Line {
+                (!text.is_empty() && d.confidence >= self.options.min_confidence).then_some(Line {
                     text,
                     quad: b.quad,
                     confidence: d.confidence,
@@ -191,48 +199,57 @@ impl OcrEngine {
     /// Detection: returns boxes in image coordinates and the time inside the model.
     fn detect(&self, image: &RgbImage) -> Result<(Vec<detect::DetectedBox>, f64), OcrError> {
         let (w, h) = image.dimensions();
-        let geometry = self.options.det_size.geometry(w, h);
+        let policy = &self.options.det_size;
+        let mut model_time = 0.0;
+        if let Some(coarse) = policy.coarse_geometry(w, h) {
+            let (boxes, t) = self.detect_at(image, &coarse)?;
+            model_time += t;
+            if policy.coarse_is_enough(&boxes, &coarse) {
+                return Ok((boxes, model_time));
+            }
+        }
+        let (boxes, t) = self.detect_at(image, &policy.geometry(w, h))?;
+        Ok((boxes, model_time + t))
+    }
+
+    /// One detection pass at a given input geometry.
+    fn detect_at(
+        &self,
+        image: &RgbImage,
+        geometry: &detect::DetGeometry,
+    ) -> Result<(Vec<detect::DetectedBox>, f64), OcrError> {
+        let (w, h) = image.dimensions();
+        let geometry = *geometry;
         let scaled = resize(image, geometry.scaled_width, geometry.scaled_height);
         let input = detect::detection_input(&scaled, &geometry);
+        let expected = [1, 1, geometry.tensor_height as usize, geometry.tensor_width as usize];
         let t = Instant::now();
-        let output = self.detector.run(&input)?;
-        let model_time = ms(t);
-        let shape = output.shape().to_vec();
-        let batch = output.index_axis(Axis(0), 0);
-        let map = batch
-            .index_axis(Axis(0), 0)
-            .into_dimensionality::<Ix2>()
-            .map_err(|_| OcrError::UnexpectedOutput {
-                model: "detection",
-                shape: shape.clone(),
-                expected: "[1, 1, H, W]".into(),
-            })?;
-        if map.dim()
-            != (
-                geometry.tensor_height as usize,
-                geometry.tensor_width as usize,
-            )
-        {
-            return Err(OcrError::UnexpectedOutput {
-                model: "detection",
-                shape,
-                expected: format!(
-                    "[1, 1, {}, {}]",
-                    geometry.tensor_height, geometry.tensor_width
-                ),
-            });
-        }
-        Ok((
-            detect::boxes_from_map(map, &geometry, w, h, &self.options.db),
-            model_time,
-        ))
+        let mut found: Result<Vec<detect::DetectedBox>, Vec<usize>> = Err(Vec::new());
+        let mut model_done = None;
+        self.detector.run(&input, &mut |output| {
+            model_done = Some(Instant::now());
+            found = match output.into_dimensionality::<ndarray::Ix4>() {
+                Ok(map) if map.shape() == expected => {
+                    let map = map.index_axis_move(Axis(0), 0).index_axis_move(Axis(0), 0);
+                    Ok(detect::boxes_from_map(map, &geometry, w, h, &self.options.db))
+                }
+                Ok(map) => Err(map.shape().to_vec()),
+                Err(_) => Err(Vec::new()),
+            };
+        })?;
+        let model_time = model_time_until(t, model_done);
+        let boxes = found.map_err(|shape| OcrError::UnexpectedOutput {
+            model: "detection",
+            shape,
+            expected: format!("{expected:?}"),
+        })?;
+        Ok((boxes, model_time))
     }
 
     /// Line orientation: `true` for each crop that reads upside down.
     fn classify(&self, image: &RgbImage, crops: &[LineCrop]) -> Result<(Vec<bool>, f64), OcrError> {
-        let mut flags = vec![false; crops.len()];
-        let mut model_time = 0.0;
-        for batch in batches_by_width(crops, self.options.batch_size) {
+        let batches = batches_by_width(crops, self.options.cls_batch_size);
+        let (per_batch, model_time) = run_batches(&batches, self.options.threads, |batch| {
             let mut input = Array4::<f32>::zeros((batch.len(), 3, CLS_HEIGHT, CLS_WIDTH));
             for (slot, &i) in batch.iter().enumerate() {
                 let w = crops[i].scaled_width(CLS_HEIGHT, CLS_WIDTH);
@@ -242,37 +259,45 @@ impl OcrEngine {
                 }
             }
             let t = Instant::now();
-            let output = self.classifier.run(&input)?;
-            model_time += ms(t);
-            if output.shape() != [batch.len(), 2] {
-                return Err(OcrError::UnexpectedOutput {
-                    model: "line orientation",
-                    shape: output.shape().to_vec(),
-                    expected: format!("[{}, 2]", batch.len()),
-                });
-            }
-            for (slot, &i) in batch.iter().enumerate() {
-                let (p0, p180) = (output[[slot, 0]], output[[slot, 1]]);
-                flags[i] = p180 > p0 && p180 > self.options.orientation_threshold;
+            let mut model_done = None;
+            let mut verdicts: Result<Vec<bool>, Vec<usize>> = Err(Vec::new());
+            self.classifier.run(&input, &mut |output| {
+                model_done = Some(Instant::now());
+                verdicts = if output.shape() == [batch.len(), 2] {
+                    Ok((0..batch.len())
+                        .map(|slot| {
+                            let (p0, p180) = (output[[slot, 0]], output[[slot, 1]]);
+                            p180 > p0 && p180 > self.options.orientation_threshold
+                        })
+                        .collect())
+                } else {
+                    Err(output.shape().to_vec())
+                };
+            })?;
+            let verdicts = verdicts.map_err(|shape| OcrError::UnexpectedOutput {
+                model: "line orientation",
+                shape,
+                expected: format!("[{}, 2]", batch.len()),
+            })?;
+            Ok((verdicts, model_time_until(t, model_done)))
+        })?;
+        let mut flags = vec![false; crops.len()];
+        for (batch, verdicts) in batches.iter().zip(per_batch) {
+            for (&i, flip) in batch.iter().zip(verdicts) {
+                flags[i] = flip;
             }
         }
         Ok((flags, model_time))
     }
 
     /// Recognition in width-sorted batches; results in the crops' order.
-    fn recognize(
-        &self,
-        image: &RgbImage,
-        crops: &[LineCrop],
-    ) -> Result<(Vec<ctc::Decoded>, f64), OcrError> {
-        let mut results: Vec<Option<ctc::Decoded>> = vec![None; crops.len()];
-        let mut model_time = 0.0;
-        for batch in batches_by_width(crops, self.options.batch_size) {
-            let max_ratio = batch
-                .iter()
-                .map(|&i| crops[i].aspect_ratio())
-                .fold(REC_MIN_WIDTH as f32 / REC_HEIGHT as f32, f32::max);
-            let width = (REC_HEIGHT as f32 * max_ratio) as usize;
+    fn recognize(&self, image: &RgbImage, crops: &[LineCrop]) -> Result<(Vec<ctc::Decoded>, f64), OcrError> {
+        let min_ratio = self.options.rec_min_width as f32 / REC_HEIGHT as f32;
+        let classes = self.charset.num_classes();
+        let batches = batches_by_width(crops, self.options.batch_size);
+        let (per_batch, model_time) = run_batches(&batches, self.options.threads, |batch| {
+            let max_ratio = batch.iter().map(|&i| crops[i].aspect_ratio()).fold(min_ratio, f32::max);
+            let width = ((REC_HEIGHT as f32 * max_ratio) as usize).max(REC_HEIGHT);
             let mut input = Array4::<f32>::zeros((batch.len(), 3, REC_HEIGHT, width));
             for (slot, &i) in batch.iter().enumerate() {
                 let w = crops[i].scaled_width(REC_HEIGHT, width);
@@ -282,28 +307,91 @@ impl OcrEngine {
                 }
             }
             let t = Instant::now();
-            let output = self.recognizer.run(&input)?;
-            model_time += ms(t);
-            let shape = output.shape().to_vec();
-            let probs = output.into_dimensionality::<Ix3>().ok().filter(|p| {
-                p.shape()[0] == batch.len() && p.shape()[2] == self.charset.num_classes()
-            });
-            let Some(probs) = probs else {
-                return Err(OcrError::UnexpectedOutput {
-                    model: "recognition",
-                    shape,
-                    expected: format!("[{}, T, {}]", batch.len(), self.charset.num_classes()),
-                });
-            };
-            for (slot, &i) in batch.iter().enumerate() {
-                results[i] = Some(ctc::decode(probs.index_axis(Axis(0), slot), &self.charset));
+            let mut model_done = None;
+            let mut decoded: Result<Vec<ctc::Decoded>, Vec<usize>> = Err(Vec::new());
+            self.recognizer.run(&input, &mut |output| {
+                model_done = Some(Instant::now());
+                decoded = match output.into_dimensionality::<Ix3>() {
+                    Ok(probs) if probs.shape()[0] == batch.len() && probs.shape()[2] == classes => {
+                        Ok(probs.outer_iter().map(|p| ctc::decode(p, &self.charset)).collect())
+                    }
+                    Ok(probs) => Err(probs.shape().to_vec()),
+                    Err(_) => Err(Vec::new()),
+                };
+            })?;
+            let decoded = decoded.map_err(|shape| OcrError::UnexpectedOutput {
+                model: "recognition",
+                shape,
+                expected: format!("[{}, T, {classes}]", batch.len()),
+            })?;
+            Ok((decoded, model_time_until(t, model_done)))
+        })?;
+        let mut results: Vec<ctc::Decoded> = vec![ctc::Decoded::default(); crops.len()];
+        for (batch, decoded) in batches.iter().zip(per_batch) {
+            for (&i, d) in batch.iter().zip(decoded) {
+                results[i] = d;
             }
         }
-        Ok((
-            results.into_iter().map(Option::unwrap_or_default).collect(),
-            model_time,
-        ))
+        Ok((results, model_time))
     }
+}
+
+/// Runs `work` on every batch, on up to `workers` threads, and returns the
+/// results in batch order with the wall time attributable to the models: the
+/// stage's wall time × (time inside models ÷ time working), so that the figure
+/// stays comparable with single-threaded stages.
+fn run_batches<T: Send>(
+    batches: &[Vec<usize>],
+    workers: usize,
+    work: impl Fn(&[usize]) -> Result<(T, f64), OcrError> + Sync,
+) -> Result<(Vec<T>, f64), OcrError> {
+    let started = Instant::now();
+    let next = AtomicUsize::new(0);
+    type Slot<T> = Mutex<Option<Result<(T, f64), OcrError>>>;
+    let slots: Vec<Slot<T>> = batches.iter().map(|_| Mutex::new(None)).collect();
+    let busy_ms = Mutex::new(0.0f64);
+    let worker = || {
+        let t = Instant::now();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed);
+            let Some(batch) = batches.get(i) else { break };
+            let result = work(batch);
+            let failed = result.is_err();
+            *slots[i].lock().unwrap_or_else(|p| p.into_inner()) = Some(result);
+            if failed {
+                // Stop handing out work; the error is reported below.
+                next.store(batches.len(), Ordering::Relaxed);
+                break;
+            }
+        }
+        *busy_ms.lock().unwrap_or_else(|p| p.into_inner()) += ms(t);
+    };
+    let workers = workers.clamp(1, batches.len().max(1));
+    if workers == 1 {
+        worker();
+    } else {
+        std::thread::scope(|scope| {
+            for _ in 0..workers {
+                scope.spawn(worker);
+            }
+        });
+    }
+    let mut results = Vec::with_capacity(batches.len());
+    let mut model_ms = 0.0;
+    for slot in slots {
+        match slot.into_inner().unwrap_or_else(|p| p.into_inner()) {
+            Some(Ok((value, t))) => {
+                results.push(value);
+                model_ms += t;
+            }
+            Some(Err(e)) => return Err(e),
+            // A batch left undone because another failed first; that error was returned above.
+            None => continue,
+        }
+    }
+    let busy = busy_ms.into_inner().unwrap_or_else(|p| p.into_inner());
+    let share = if busy > 0.0 { (model_ms / busy).min(1.0) } else { 0.0 };
+    Ok((results, ms(started) * share))
 }
 
 impl Default for ctc::Decoded {
@@ -321,10 +409,7 @@ impl Default for ctc::Decoded {
 fn batches_by_width(crops: &[LineCrop], batch_size: usize) -> Vec<Vec<usize>> {
     let mut order: Vec<usize> = (0..crops.len()).collect();
     order.sort_by(|&a, &b| crops[a].aspect_ratio().total_cmp(&crops[b].aspect_ratio()));
-    order
-        .chunks(batch_size.max(1))
-        .map(<[usize]>::to_vec)
-        .collect()
+    order.chunks(batch_size.max(1)).map(<[usize]>::to_vec).collect()
 }
 
 /// Resizes with a bilinear (antialiased when shrinking) filter.
@@ -335,22 +420,21 @@ pub fn resize(image: &RgbImage, width: u32, height: u32) -> RgbImage {
     use fast_image_resize::images::{Image, ImageRef};
     use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
     let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Bilinear));
-    let resized = ImageRef::new(
-        image.width(),
-        image.height(),
-        image.as_raw(),
-        PixelType::U8x3,
-    )
-    .ok()
-    .and_then(|src| {
-        let mut dst = Image::new(width, height, PixelType::U8x3);
-        Resizer::new().resize(&src, &mut dst, &options).ok()?;
-        RgbImage::from_raw(width, height, dst.into_vec())
-    });
+    let resized = ImageRef::new(image.width(), image.height(), image.as_raw(), PixelType::U8x3)
+        .ok()
+        .and_then(|src| {
+            let mut dst = Image::new(width, height, PixelType::U8x3);
+            Resizer::new().resize(&src, &mut dst, &options).ok()?;
+            RgbImage::from_raw(width, height, dst.into_vec())
+        });
     // The fast path cannot fail for RGB8 buffers of matching size; keep a slow one anyway.
-    resized.unwrap_or_else(|| {
-        image::imageops::resize(image, width, height, image::imageops::FilterType::Triangle)
-    })
+    resized.unwrap_or_else(|| image::imageops::resize(image, width, height, image::imageops::FilterType::Triangle))
+}
+
+/// Milliseconds from `start` until the model handed over its output (the time
+/// inside the session, not counting what we do with the output).
+fn model_time_until(start: Instant, done: Option<Instant>) -> f64 {
+    done.map_or(0.0, |d| d.duration_since(start).as_secs_f64() * 1000.0)
 }
 
 fn ms(since: Instant) -> f64 {
@@ -360,13 +444,12 @@ fn ms(since: Instant) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use ndarray::{Array2, Array3, ArrayD};
-    use std::sync::atomic::{AtomicUsize, Ordering};
+    use ndarray::{Array2, Array3, ArrayViewD};
 
     /// A detector that marks every dark pixel of the input as text.
     struct DarkPixelDetector;
     impl InferenceModel for DarkPixelDetector {
-        fn run(&self, input: &Array4<f32>) -> Result<ArrayD<f32>, OcrError> {
+        fn run(&self, input: &Array4<f32>, consume: &mut dyn FnMut(ArrayViewD<f32>)) -> Result<(), OcrError> {
             let (n, _, h, w) = input.dim();
             let mut out = Array4::<f32>::zeros((n, 1, h, w));
             for y in 0..h {
@@ -376,17 +459,19 @@ mod tests {
                     }
                 }
             }
-            Ok(out.into_dyn())
+            consume(out.view().into_dyn());
+            Ok(())
         }
     }
 
     /// A classifier that always says "upright".
     struct Upright;
     impl InferenceModel for Upright {
-        fn run(&self, input: &Array4<f32>) -> Result<ArrayD<f32>, OcrError> {
+        fn run(&self, input: &Array4<f32>, consume: &mut dyn FnMut(ArrayViewD<f32>)) -> Result<(), OcrError> {
             let mut out = Array2::<f32>::zeros((input.dim().0, 2));
             out.column_mut(0).fill(1.0);
-            Ok(out.into_dyn())
+            consume(out.view().into_dyn());
+            Ok(())
         }
     }
 
@@ -394,7 +479,7 @@ mod tests {
     /// 100 input columns of ink, and counts the batches it sees.
     struct CountingRecognizer(AtomicUsize);
     impl InferenceModel for CountingRecognizer {
-        fn run(&self, input: &Array4<f32>) -> Result<ArrayD<f32>, OcrError> {
+        fn run(&self, input: &Array4<f32>, consume: &mut dyn FnMut(ArrayViewD<f32>)) -> Result<(), OcrError> {
             self.0.fetch_add(1, Ordering::SeqCst);
             let (n, _, _, w) = input.dim();
             let t = w / 8;
@@ -405,7 +490,8 @@ mod tests {
                     out[[b, step, if ink && step % 2 == 0 { 1 } else { 0 }]] = 0.9;
                 }
             }
-            Ok(out.into_dyn())
+            consume(out.view().into_dyn());
+            Ok(())
         }
     }
 
@@ -417,9 +503,9 @@ mod tests {
             Charset::from_metadata("a\nb"),
             EngineOptions {
                 det_size: DetSizePolicy {
-                    max_long_side: 2048,
                     min_long_side: 0,
                     max_upscale: 1.0,
+                    ..DetSizePolicy::default()
                 },
                 ..EngineOptions::default()
             },

@@ -4,7 +4,7 @@
 use std::path::Path;
 use std::sync::Mutex;
 
-use ndarray::{Array4, ArrayD};
+use ndarray::{Array4, ArrayViewD};
 use ort::session::Session;
 use ort::session::builder::GraphOptimizationLevel;
 use ort::value::TensorRef;
@@ -12,27 +12,43 @@ use ort::value::TensorRef;
 use crate::error::OcrError;
 
 /// A network that maps an `[N, C, H, W]` image batch to one output tensor.
+///
+/// The output is lent to `consume` rather than returned, so that large outputs
+/// (the recogniser's `[N, T, 18710]`) are read in place, never copied.
 pub trait InferenceModel: Send + Sync {
-    fn run(&self, input: &Array4<f32>) -> Result<ArrayD<f32>, OcrError>;
+    fn run(&self, input: &Array4<f32>, consume: &mut dyn FnMut(ArrayViewD<f32>)) -> Result<(), OcrError>;
 }
 
-/// An ONNX model on an ONNX Runtime session. Sessions are created once and reused;
-/// ONNX Runtime runs need exclusive access, hence the mutex.
+/// An ONNX model on one or more ONNX Runtime sessions. Sessions are created once
+/// and reused. A run needs exclusive access to a session, so several callers on
+/// several threads each take a free session of the pool.
 pub struct OrtModel {
     name: &'static str,
-    session: Mutex<Session>,
+    sessions: Vec<Mutex<Session>>,
 }
 
 impl OrtModel {
-    /// Loads `path` with `threads` intra-op threads.
-    pub fn load(name: &'static str, path: &Path, threads: usize) -> Result<Self, OcrError> {
+    /// Loads `path` as `instances` sessions of `threads` intra-op threads each.
+    pub fn load(name: &'static str, path: &Path, threads: usize, instances: usize) -> Result<Self, OcrError> {
+        let sessions = (0..instances.max(1))
+            .map(|_| Self::session(name, path, threads).map(Mutex::new))
+            .collect::<Result<_, _>>()?;
+        Ok(Self { name, sessions })
+    }
+
+    fn session(name: &'static str, path: &Path, threads: usize) -> Result<Session, OcrError> {
         let env = super::runtime::environment()?;
         let load_err = |message: String| OcrError::ModelLoad {
             model: name,
             path: path.to_owned(),
             message,
         };
-        let session = Session::builder(env)
+        if !path.is_file() {
+            return Err(load_err(
+                "no such file; fetch it with `python3 packaging/fetch_assets.py`".into(),
+            ));
+        }
+        Session::builder(env)
             .map_err(|e| load_err(e.to_string()))?
             .with_optimization_level(GraphOptimizationLevel::Level3)
             .map_err(|e| load_err(e.to_string()))?
@@ -41,16 +57,22 @@ impl OrtModel {
             .with_inter_threads(1)
             .map_err(|e| load_err(e.to_string()))?
             .commit_from_file(path)
-            .map_err(|e| load_err(e.to_string()))?;
-        Ok(Self {
-            name,
-            session: Mutex::new(session),
-        })
+            .map_err(|e| load_err(e.to_string()))
+    }
+
+    /// A free session, or the first one if all are busy.
+    fn acquire(&self) -> std::sync::MutexGuard<'_, Session> {
+        for session in &self.sessions {
+            if let Ok(guard) = session.try_lock() {
+                return guard;
+            }
+        }
+        self.sessions[0].lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// A string stored in the model's custom metadata.
     pub fn metadata(&self, key: &str) -> Result<Option<String>, OcrError> {
-        let session = self.session.lock().unwrap_or_else(|p| p.into_inner());
+        let session = self.acquire();
         let meta = session.metadata().map_err(|e| OcrError::ModelLoad {
             model: self.name,
             path: Default::default(),
@@ -61,20 +83,17 @@ impl OrtModel {
 }
 
 impl InferenceModel for OrtModel {
-    fn run(&self, input: &Array4<f32>) -> Result<ArrayD<f32>, OcrError> {
+    fn run(&self, input: &Array4<f32>, consume: &mut dyn FnMut(ArrayViewD<f32>)) -> Result<(), OcrError> {
         let fail = |message: String| OcrError::Inference {
             model: self.name,
             shape: input.shape().to_vec(),
             message,
         };
         let tensor = TensorRef::from_array_view(input.view()).map_err(|e| fail(e.to_string()))?;
-        let mut session = self.session.lock().unwrap_or_else(|p| p.into_inner());
-        let outputs = session
-            .run(ort::inputs![tensor])
-            .map_err(|e| fail(e.to_string()))?;
-        let array = outputs[0]
-            .try_extract_array::<f32>()
-            .map_err(|e| fail(e.to_string()))?;
-        Ok(array.to_owned())
+        let mut session = self.acquire();
+        let outputs = session.run(ort::inputs![tensor]).map_err(|e| fail(e.to_string()))?;
+        let array = outputs[0].try_extract_array::<f32>().map_err(|e| fail(e.to_string()))?;
+        consume(array);
+        Ok(())
     }
 }

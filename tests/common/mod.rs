@@ -14,8 +14,8 @@ pub const FONT_PATH: &str = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
 pub fn font() -> &'static FontVec {
     static FONT: OnceLock<FontVec> = OnceLock::new();
     FONT.get_or_init(|| {
-        let bytes = std::fs::read(FONT_PATH)
-            .unwrap_or_else(|e| panic!("{FONT_PATH}: {e}; install Debian's fonts-dejavu-core"));
+        let bytes =
+            std::fs::read(FONT_PATH).unwrap_or_else(|e| panic!("{FONT_PATH}: {e}; install Debian's fonts-dejavu-core"));
         FontVec::try_from_vec(bytes).expect("DejaVu Sans parses")
     })
 }
@@ -67,26 +67,12 @@ pub fn draw_text(img: &mut RgbImage, text: &str, x: f32, y: f32, size: f32) {
 
 /// A white page with one line of text per entry, `size` px high, `margin` px around.
 pub fn page(lines: &[&str], size: f32, margin: f32) -> RgbImage {
-    let width = lines
-        .iter()
-        .map(|l| text_width(l, size))
-        .fold(0.0, f32::max)
-        + 2.0 * margin;
+    let width = lines.iter().map(|l| text_width(l, size)).fold(0.0, f32::max) + 2.0 * margin;
     let line_height = size * 1.8;
     let height = line_height * lines.len() as f32 + 2.0 * margin;
-    let mut img = RgbImage::from_pixel(
-        width.ceil() as u32,
-        height.ceil() as u32,
-        Rgb([255, 255, 255]),
-    );
+    let mut img = RgbImage::from_pixel(width.ceil() as u32, height.ceil() as u32, Rgb([255, 255, 255]));
     for (i, line) in lines.iter().enumerate() {
-        draw_text(
-            &mut img,
-            line,
-            margin,
-            margin + i as f32 * line_height,
-            size,
-        );
+        draw_text(&mut img, line, margin, margin + i as f32 * line_height, size);
     }
     img
 }

@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# Installs what the tests need, fetches the assets, then runs every check:
+# formatting, clippy, and the whole test suite. The README's test command and CI.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# Debian packages the tests use (DejaVu Sans draws the text fixtures).
+DEBIAN_PACKAGES=(fonts-dejavu-core)
+missing=()
+for pkg in "${DEBIAN_PACKAGES[@]}"; do
+  dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+  echo "installing Debian packages: ${missing[*]}"
+  sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+fi
+
+python3 packaging/fetch_assets.py
+
+cargo fmt --check
+cargo clippy --locked --all-targets -- -D warnings
+cargo test --locked
