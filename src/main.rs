@@ -76,7 +76,7 @@ struct EngineArgs {
     /// Detection: scale images down to this long side (tuning).
     #[arg(long, hide = true)]
     det_max_side: Option<u32>,
-    /// Detection: scale small images up to this long side (tuning).
+    /// Detection: scale small images up towards this short side (tuning).
     #[arg(long, hide = true)]
     det_min_side: Option<u32>,
     /// Detection: long side of the coarse first pass, 0 for none (tuning).
@@ -139,7 +139,7 @@ fn engine(args: &EngineArgs) -> anyhow::Result<OcrEngine> {
         options.det_size.max_long_side = s;
     }
     if let Some(s) = args.det_min_side {
-        options.det_size.min_long_side = s;
+        options.det_size.min_short_side = s;
     }
     if let Some(s) = args.det_coarse_side {
         options.det_size.coarse_long_side = s;

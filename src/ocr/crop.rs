@@ -3,8 +3,9 @@
 //! A detected box may be tilted or slightly perspective-distorted. Instead of
 //! warping it into an upright crop and then resizing that crop (two resamplings,
 //! as RapidOCR does with OpenCV), every tensor pixel is mapped through one
-//! projective transform back to the page and sampled there, with supersampling
-//! when the line is being shrunk so that thin strokes do not alias away.
+//! projective transform back to the page and sampled there (bilinear, as the
+//! reference pipeline's final resize), with supersampling when the line is being
+//! shrunk so that thin strokes do not alias away.
 
 use image::RgbImage;
 
@@ -186,6 +187,16 @@ mod tests {
         // Upside down, the colours swap sides.
         let flipped = crop.rotated_180().to_image(&page);
         assert_eq!(flipped.get_pixel(5, 5).0, [0, 0, 255]);
+    }
+
+    #[test]
+    fn enlarging_keeps_flat_areas_flat() {
+        let page = RgbImage::from_pixel(10, 5, image::Rgb([200, 100, 50]));
+        let crop = LineCrop::from_quad(&rect(0.0, 0.0, 10.0, 5.0));
+        let mut buf = vec![0f32; 3 * 48 * 96];
+        crop.sample_into(&page, &mut buf, 96, 48, 96);
+        let red = buf[2 * 48 * 96 + 100];
+        assert!((red - (200.0 / 127.5 - 1.0)).abs() < 1e-4, "{red}");
     }
 
     #[test]

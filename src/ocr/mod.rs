@@ -503,7 +503,7 @@ mod tests {
             Charset::from_metadata("a\nb"),
             EngineOptions {
                 det_size: DetSizePolicy {
-                    min_long_side: 0,
+                    min_short_side: 0,
                     max_upscale: 1.0,
                     ..DetSizePolicy::default()
                 },
