@@ -24,6 +24,10 @@ echo "== RapidOCR 3.10 on ${#images[@]} images (threads $THREADS), then ocrdesk 
   | grep '^{' > target/rapidocr.jsonl
 target/release/ocrdesk eval "$EVAL/docs" "$EVAL/zhdocs" "$EVAL/scene" --threads "$THREADS" \
   --compare target/rapidocr.jsonl
+echo
+echo "== The same images as batches (ocrdesk reads one image per core at a time; RapidOCR one after another)"
+target/release/ocrdesk eval "$EVAL/docs" "$EVAL/zhdocs" "$EVAL/scene" --threads "$THREADS" --batch \
+  --compare target/rapidocr.jsonl
 
 echo
 echo "== Peak memory, one A4 page at 300 dpi (2480x3508, 11 pt text)"

@@ -167,6 +167,13 @@ pub fn normalize(text: &str) -> String {
 
 /// Character error rate: edit distance over the truth's length (1.0 for an empty
 /// truth with a non-empty prediction).
+///
+/// ```
+/// use ocrdesk::eval::{cer, normalize};
+/// let truth = normalize("TOTAL  12.50");
+/// assert_eq!(truth, "total 12.50");
+/// assert_eq!(cer(&normalize("Total 12.5O"), &truth), 1.0 / 11.0);
+/// ```
 pub fn cer(predicted: &str, truth: &str) -> f64 {
     let truth_len = truth.chars().count();
     let distance = strsim::levenshtein(predicted, truth);
@@ -199,6 +206,13 @@ pub fn tokens(text: &str) -> Vec<String> {
 }
 
 /// Bag-of-tokens F1 between prediction and truth.
+///
+/// ```
+/// use ocrdesk::eval::word_f1;
+/// // Order does not matter; one of two words missing gives P = 1, R = 1/2.
+/// assert_eq!(word_f1("paid cash", "cash paid"), 1.0);
+/// assert!((word_f1("paid", "paid cash") - 2.0 / 3.0).abs() < 1e-12);
+/// ```
 pub fn word_f1(predicted: &str, truth: &str) -> f64 {
     let (p, t) = (tokens(predicted), tokens(truth));
     if p.is_empty() && t.is_empty() {

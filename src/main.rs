@@ -11,9 +11,10 @@ use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 
 use ocrdesk::eval::{self, PageScore};
+use ocrdesk::ocr::Parallelism;
 use ocrdesk::ocr::geometry::{Point, Quad};
-use ocrdesk::pipeline::read_file;
-use ocrdesk::{EngineOptions, OcrEngine, export};
+use ocrdesk::pipeline::{ReadError, read_files};
+use ocrdesk::{Document, EngineOptions, OcrEngine, export};
 
 /// OCR Desk: fast, private, offline OCR. Nothing leaves this machine.
 #[derive(Parser)]
@@ -101,6 +102,10 @@ struct EvalArgs {
     /// Print each image's scores too.
     #[arg(long)]
     per_image: bool,
+    /// Measure batch throughput: read each subset's images in parallel, one per
+    /// core, and report wall time per image.
+    #[arg(long)]
+    batch: bool,
 }
 
 fn main() -> ExitCode {
@@ -124,8 +129,11 @@ fn main() -> ExitCode {
     }
 }
 
-fn engine(args: &EngineArgs) -> anyhow::Result<OcrEngine> {
-    let mut options = EngineOptions::default();
+fn engine(args: &EngineArgs, parallelism: Parallelism) -> anyhow::Result<OcrEngine> {
+    let mut options = EngineOptions {
+        parallelism,
+        ..EngineOptions::default()
+    };
     if let Some(t) = args.threads {
         options.threads = t.max(1);
     }
@@ -151,56 +159,69 @@ fn engine(args: &EngineArgs) -> anyhow::Result<OcrEngine> {
 }
 
 /// `ocrdesk ocr`: every input is tried; each failure is one line on stderr.
+/// Several files are read in parallel, one per core.
 fn run_ocr(args: OcrArgs) -> anyhow::Result<ExitCode> {
-    let engine = engine(&args.engine)?;
+    let parallelism = if args.files.len() > 1 {
+        Parallelism::AcrossPages
+    } else {
+        Parallelism::WithinPage
+    };
+    let engine = engine(&args.engine, parallelism)?;
     if let Some(dir) = &args.out {
         std::fs::create_dir_all(dir).with_context(|| format!("cannot create output folder {}", dir.display()))?;
     }
     let mut used_names: HashMap<String, usize> = HashMap::new();
-    let mut documents = Vec::new();
+    let names: Vec<String> = args
+        .files
+        .iter()
+        .map(|p| output_name(p, args.format, &mut used_names))
+        .collect();
+    let mut results: Vec<Option<Result<Document, ReadError>>> = args.files.iter().map(|_| None).collect();
     let mut failed = 0usize;
-    let stdout = std::io::stdout();
-    for path in &args.files {
-        let doc = match read_file(&engine, path) {
+    read_files(&engine, &args.files, engine.options().threads, |i, result| {
+        let doc = match result {
             Ok(doc) => doc,
             Err(e) => {
                 eprintln!("error: {e}");
                 failed += 1;
-                continue;
+                return;
             }
         };
-        let rendered = match args.format {
-            Format::Json => export::to_json(&doc),
-            Format::Txt => export::to_txt(&doc),
-        };
         match &args.out {
+            // Written as soon as each file is done.
             Some(dir) => {
-                let target = dir.join(output_name(path, args.format, &mut used_names));
-                if let Err(e) = export::write_atomic(&target, rendered.as_bytes()) {
-                    eprintln!("error: {}: cannot write {}: {e}", path.display(), target.display());
+                let target = dir.join(&names[i]);
+                if let Err(e) = export::write_atomic(&target, render(&doc, args.format).as_bytes()) {
+                    eprintln!(
+                        "error: {}: cannot write {}: {e}",
+                        args.files[i].display(),
+                        target.display()
+                    );
                     failed += 1;
                 }
             }
-            None => match args.format {
-                Format::Json => documents.push(doc),
-                Format::Txt => {
-                    let mut out = stdout.lock();
-                    if args.files.len() > 1 {
-                        writeln!(out, "==> {} <==", path.display())?;
-                    }
-                    out.write_all(rendered.as_bytes())?;
-                }
-            },
+            // Printed in input order below.
+            None => results[i] = Some(Ok(doc)),
         }
-    }
-    if args.out.is_none() && matches!(args.format, Format::Json) {
-        let json = if args.files.len() == 1 {
-            documents.first().map(export::to_json).unwrap_or_default()
-        } else {
-            serde_json::to_string_pretty(&documents)?
-        };
-        if !json.is_empty() {
-            writeln!(stdout.lock(), "{json}")?;
+    });
+    if args.out.is_none() {
+        let docs: Vec<Document> = results.into_iter().flatten().flatten().collect();
+        let mut out = std::io::stdout().lock();
+        match args.format {
+            Format::Json if args.files.len() == 1 => {
+                if let Some(doc) = docs.first() {
+                    writeln!(out, "{}", export::to_json(doc))?;
+                }
+            }
+            Format::Json => writeln!(out, "{}", serde_json::to_string_pretty(&docs)?)?,
+            Format::Txt => {
+                for doc in &docs {
+                    if args.files.len() > 1 {
+                        writeln!(out, "==> {} <==", doc.source)?;
+                    }
+                    out.write_all(export::to_txt(doc).as_bytes())?;
+                }
+            }
         }
     }
     Ok(if failed > 0 {
@@ -208,6 +229,13 @@ fn run_ocr(args: OcrArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+fn render(doc: &Document, format: Format) -> String {
+    match format {
+        Format::Json => export::to_json(doc),
+        Format::Txt => export::to_txt(doc),
+    }
 }
 
 /// `stem.ext`, or `stem-2.ext` when another input already took that name.
@@ -296,54 +324,66 @@ fn cpu_seconds() -> Option<f64> {
 }
 
 /// `ocrdesk eval`: accuracy and speed per subset, optionally beside a peer.
+/// Each subset is read as one batch and timed as a whole: one image at a time
+/// (latency) by default, or in parallel with `--batch` (throughput).
 fn run_eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
-    let engine = engine(&args.engine)?;
+    let parallelism = if args.batch {
+        Parallelism::AcrossPages
+    } else {
+        Parallelism::WithinPage
+    };
+    let engine = engine(&args.engine, parallelism)?;
+    let workers = if args.batch { engine.options().threads } else { 1 };
     let peer = args.compare.as_deref().map(load_peer).transpose()?;
     let mut ours: Vec<(String, Tally)> = Vec::new();
     let mut theirs: HashMap<String, Tally> = HashMap::new();
     let mut failed = 0usize;
+    let mut subsets: Vec<(String, Vec<(eval::Sample, eval::Truth)>)> = Vec::new();
     for dir in &args.dirs {
-        let samples = eval::find_samples(dir).with_context(|| format!("cannot list {}", dir.display()))?;
-        for sample in samples {
-            let truth = match eval::load_truth(&sample.truth) {
-                Ok(Some(t)) => t,
-                Ok(None) => continue,
+        for sample in eval::find_samples(dir).with_context(|| format!("cannot list {}", dir.display()))? {
+            match eval::load_truth(&sample.truth) {
+                Ok(Some(truth)) => match subsets.iter_mut().find(|(name, _)| *name == sample.subset) {
+                    Some((_, list)) => list.push((sample, truth)),
+                    None => subsets.push((sample.subset.clone(), vec![(sample, truth)])),
+                },
+                Ok(None) => {}
                 Err(e) => {
                     eprintln!("error: {e}");
                     failed += 1;
-                    continue;
                 }
-            };
-            let (t, c) = (Instant::now(), cpu_seconds());
-            let doc = match read_file(&engine, &sample.image) {
-                Ok(d) => d,
-                Err(e) => {
-                    eprintln!("error: {e}");
-                    failed += 1;
-                    continue;
-                }
-            };
-            let seconds = t.elapsed().as_secs_f64();
-            let cpu = cpu_seconds().zip(c).map_or(0.0, |(b, a)| b - a);
-            let predicted: Vec<(String, Quad)> = doc
-                .pages
-                .iter()
-                .flat_map(|p| p.lines.iter().map(|l| (l.text.clone(), l.quad)))
-                .collect();
-            let score = eval::score_page(&truth, &predicted);
-            let idx = match ours.iter().position(|(s, _)| *s == sample.subset) {
-                Some(i) => i,
-                None => {
-                    ours.push((sample.subset.clone(), Tally::default()));
-                    ours.len() - 1
-                }
-            };
-            let tally = &mut ours[idx].1;
-            tally.add(score, seconds, cpu);
-            for page in &doc.pages {
-                tally.inference_ms += page.timings.inference_ms;
-                tally.total_ms += page.timings.total_ms;
             }
+        }
+    }
+    for (name, samples) in subsets {
+        let paths: Vec<PathBuf> = samples.iter().map(|(s, _)| s.image.clone()).collect();
+        let mut tally = Tally::default();
+        let (t, c) = (Instant::now(), cpu_seconds());
+        let mut scored: Vec<Option<(PageScore, f64)>> = samples.iter().map(|_| None).collect();
+        read_files(&engine, &paths, workers, |i, result| match result {
+            Ok(doc) => {
+                let predicted: Vec<(String, Quad)> = doc
+                    .pages
+                    .iter()
+                    .flat_map(|p| p.lines.iter().map(|l| (l.text.clone(), l.quad)))
+                    .collect();
+                for page in &doc.pages {
+                    tally.inference_ms += page.timings.inference_ms;
+                    tally.total_ms += page.timings.total_ms;
+                }
+                let seconds = doc.pages.iter().map(|p| p.timings.total_ms).sum::<f64>() / 1000.0;
+                scored[i] = Some((eval::score_page(&samples[i].1, &predicted), seconds));
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                failed += 1;
+            }
+        });
+        let wall = t.elapsed().as_secs_f64();
+        let cpu = cpu_seconds().zip(c).map_or(0.0, |(b, a)| b - a);
+        let read = scored.iter().flatten().count().max(1) as f64;
+        for (i, (sample, truth)) in samples.iter().enumerate() {
+            let Some((score, seconds)) = scored[i] else { continue };
+            tally.add(score, wall / read, cpu / read);
             let mut peer_note = String::new();
             if let Some(result) = peer.as_ref().and_then(|p| p.get(&file_name(&sample.image))) {
                 let lines: Vec<(String, Quad)> = result
@@ -351,9 +391,9 @@ fn run_eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
                     .iter()
                     .map(|l| (l.text.clone(), l.quad.map(|[x, y]| Point::new(x, y))))
                     .collect();
-                let s = eval::score_page(&truth, &lines);
+                let s = eval::score_page(truth, &lines);
                 theirs
-                    .entry(sample.subset.clone())
+                    .entry(name.clone())
                     .or_default()
                     .add(s, result.seconds, result.cpu_seconds);
                 peer_note = format!("  peer CER {:.3} F1 {:.3} {:.2}s", s.cer, s.word_f1, result.seconds);
@@ -368,6 +408,10 @@ fn run_eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
                 );
             }
         }
+        ours.push((name, tally));
+    }
+    if args.batch {
+        println!("batch mode: each subset read in parallel ({workers} pages at a time); times are wall time per image");
     }
     print_report(&ours, &theirs, peer.is_some());
     Ok(if failed > 0 {

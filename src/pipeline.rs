@@ -1,6 +1,8 @@
 //! From a file path to a [`Document`]: open, read every page, time it.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc;
 use std::time::Instant;
 
 use crate::document;
@@ -45,4 +47,37 @@ pub fn read_file(engine: &OcrEngine, path: &Path) -> Result<Document, ReadError>
         });
     }
     Ok(doc)
+}
+
+/// Reads many files on `workers` threads sharing one engine (build it with
+/// [`crate::ocr::Parallelism::AcrossPages`] so that each has sessions of its own).
+/// `on_result` runs on the calling thread as each file finishes, with the file's
+/// index in `paths`; a failed file never stops the others.
+pub fn read_files(
+    engine: &OcrEngine,
+    paths: &[PathBuf],
+    workers: usize,
+    mut on_result: impl FnMut(usize, Result<Document, ReadError>),
+) {
+    let next = AtomicUsize::new(0);
+    let (tx, rx) = mpsc::channel();
+    std::thread::scope(|scope| {
+        for _ in 0..workers.clamp(1, paths.len().max(1)) {
+            let tx = tx.clone();
+            let next = &next;
+            scope.spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(path) = paths.get(i) else { break };
+                    if tx.send((i, read_file(engine, path))).is_err() {
+                        break;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        for (i, result) in rx {
+            on_result(i, result);
+        }
+    });
 }

@@ -145,3 +145,29 @@ fn eval_scores_a_folder_with_truth() {
     assert_eq!(cols[2], "0.000", "CER: {report}");
     assert_eq!(cols[3], "1.000", "word-F1: {report}");
 }
+
+#[test]
+fn several_files_print_in_input_order() {
+    let dir = temp_dir();
+    // A big page first and a small one second: the second finishes first.
+    let big = save(
+        &page(&["Alpha one", "Alpha two", "Alpha three", "Alpha four"], 40.0, 60.0),
+        dir.path(),
+        "big.png",
+    );
+    let small = save(&page(&["Omega"], 30.0, 20.0), dir.path(), "small.png");
+    let out = ocrdesk(&["ocr", "--format", "txt", arg(&big), arg(&small)]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let expected = format!(
+        "==> {} <==\nAlpha one\nAlpha two\nAlpha three\nAlpha four\n==> {} <==\nOmega\n",
+        big.display(),
+        small.display()
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout), expected);
+
+    let out = ocrdesk(&["ocr", arg(&small), arg(&big)]);
+    let docs: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON array");
+    assert_eq!(docs.as_array().map(Vec::len), Some(2));
+    assert_eq!(docs[0]["source"], arg(&small));
+    assert_eq!(docs[1]["source"], arg(&big));
+}

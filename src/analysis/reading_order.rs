@@ -13,6 +13,17 @@ fn extent(q: &Quad) -> (f32, f32, f32) {
 }
 
 /// Indices of `quads` in reading order.
+///
+/// ```
+/// use ocrdesk::analysis::reading_order::reading_order;
+/// use ocrdesk::ocr::geometry::Point;
+/// let rect = |x0: f32, y0: f32, x1: f32, y1: f32| {
+///     [Point::new(x0, y0), Point::new(x1, y0), Point::new(x1, y1), Point::new(x0, y1)]
+/// };
+/// // "Total" and "12.50" share a row (one is a little lower); "Thanks" is below.
+/// let quads = [rect(0.0, 40.0, 60.0, 60.0), rect(200.0, 3.0, 260.0, 23.0), rect(0.0, 0.0, 60.0, 20.0)];
+/// assert_eq!(reading_order(&quads), vec![2, 1, 0]);
+/// ```
 pub fn reading_order(quads: &[Quad]) -> Vec<usize> {
     let mut order: Vec<usize> = (0..quads.len()).collect();
     let centre = |i: usize| {

@@ -39,8 +39,10 @@ pub const CLS_WIDTH: usize = 192;
 /// Tunable settings of the engine.
 #[derive(Clone, Debug)]
 pub struct EngineOptions {
-    /// ONNX Runtime intra-op threads per model.
+    /// CPU cores to use.
     pub threads: usize,
+    /// How the cores are shared out; see [`Parallelism`].
+    pub parallelism: Parallelism,
     pub det_size: DetSizePolicy,
     pub db: DbParams,
     /// Run the 0/180 line classifier.
@@ -61,6 +63,7 @@ impl Default for EngineOptions {
     fn default() -> Self {
         Self {
             threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
+            parallelism: Parallelism::WithinPage,
             det_size: DetSizePolicy::default(),
             db: DbParams::default(),
             line_orientation: true,
@@ -71,6 +74,19 @@ impl Default for EngineOptions {
             rec_min_width: REC_MIN_WIDTH,
         }
     }
+}
+
+/// How the engine spreads its work over the cores.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Parallelism {
+    /// One page at a time as fast as possible: detection uses every core in one
+    /// session; line batches run on one single-threaded session per core. For
+    /// reading one document while a person waits.
+    #[default]
+    WithinPage,
+    /// Several pages at once (one per core), each on single-threaded sessions:
+    /// no core idles during the serial parts of a page. For batches.
+    AcrossPages,
 }
 
 /// What the engine read on one image.
@@ -103,12 +119,16 @@ impl OcrEngine {
             None => assets::model(file),
         };
         let threads = options.threads.max(1);
+        let (det_threads, det_sessions) = match options.parallelism {
+            Parallelism::WithinPage => (threads, 1),
+            Parallelism::AcrossPages => (1, threads),
+        };
         let det_path = path(assets::DETECTION_MODEL)?;
         let rec_path = path(assets::RECOGNITION_MODEL)?;
         let cls_path = path(assets::ORIENTATION_MODEL)?;
         // One image cannot be split, so detection uses every thread in one session;
         // line batches are independent, so each thread gets a session of its own.
-        let detector = OrtModel::load("detection", &det_path, threads, 1)?;
+        let detector = OrtModel::load("detection", &det_path, det_threads, det_sessions)?;
         let recognizer = OrtModel::load("recognition", &rec_path, 1, threads)?;
         let classifier = OrtModel::load("line orientation", &cls_path, 1, threads)?;
         let dictionary = recognizer.metadata("character")?.ok_or_else(|| OcrError::ModelLoad {
@@ -144,6 +164,14 @@ impl OcrEngine {
 
     pub fn options(&self) -> &EngineOptions {
         &self.options
+    }
+
+    /// Threads that work through one page's line batches.
+    fn batch_workers(&self) -> usize {
+        match self.options.parallelism {
+            Parallelism::WithinPage => self.options.threads,
+            Parallelism::AcrossPages => 1,
+        }
     }
 
     /// Reads every text line of an image.
@@ -249,7 +277,7 @@ impl OcrEngine {
     /// Line orientation: `true` for each crop that reads upside down.
     fn classify(&self, image: &RgbImage, crops: &[LineCrop]) -> Result<(Vec<bool>, f64), OcrError> {
         let batches = batches_by_width(crops, self.options.cls_batch_size);
-        let (per_batch, model_time) = run_batches(&batches, self.options.threads, |batch| {
+        let (per_batch, model_time) = run_batches(&batches, self.batch_workers(), |batch| {
             let mut input = Array4::<f32>::zeros((batch.len(), 3, CLS_HEIGHT, CLS_WIDTH));
             for (slot, &i) in batch.iter().enumerate() {
                 let w = crops[i].scaled_width(CLS_HEIGHT, CLS_WIDTH);
@@ -295,7 +323,7 @@ impl OcrEngine {
         let min_ratio = self.options.rec_min_width as f32 / REC_HEIGHT as f32;
         let classes = self.charset.num_classes();
         let batches = batches_by_width(crops, self.options.batch_size);
-        let (per_batch, model_time) = run_batches(&batches, self.options.threads, |batch| {
+        let (per_batch, model_time) = run_batches(&batches, self.batch_workers(), |batch| {
             let max_ratio = batch.iter().map(|&i| crops[i].aspect_ratio()).fold(min_ratio, f32::max);
             let width = ((REC_HEIGHT as f32 * max_ratio) as usize).max(REC_HEIGHT);
             let mut input = Array4::<f32>::zeros((batch.len(), 3, REC_HEIGHT, width));
