@@ -86,6 +86,9 @@ struct EngineArgs {
     /// Detection: box height that makes the coarse pass enough (tuning).
     #[arg(long, hide = true)]
     det_coarse_min_height: Option<f32>,
+    /// Detection: second pass at the scale the text needs, not the full size (tuning).
+    #[arg(long, hide = true)]
+    det_refine: bool,
 }
 
 #[derive(clap::Args)]
@@ -154,6 +157,9 @@ fn engine(args: &EngineArgs, parallelism: Parallelism) -> anyhow::Result<OcrEngi
     }
     if let Some(h) = args.det_coarse_min_height {
         options.det_size.coarse_min_box_height = h;
+    }
+    if args.det_refine {
+        options.det_size.refine_to_text_size = true;
     }
     Ok(OcrEngine::new(options)?)
 }

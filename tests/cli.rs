@@ -171,3 +171,19 @@ fn several_files_print_in_input_order() {
     assert_eq!(docs[0]["source"], arg(&small));
     assert_eq!(docs[1]["source"], arg(&big));
 }
+
+#[test]
+fn missing_models_say_how_to_fetch_them() {
+    let dir = temp_dir();
+    let img = save(&page(&["Anything"], 30.0, 30.0), dir.path(), "a.png");
+    let out = Command::new(env!("CARGO_BIN_EXE_ocrdesk"))
+        .args(["ocr", arg(&img)])
+        .env("OCRDESK_MODELS_DIR", dir.path().join("no-models-here"))
+        .output()
+        .expect("ocrdesk runs");
+    assert_eq!(out.status.code(), Some(3));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("PP-OCRv6_det_small.onnx not found"), "{err}");
+    assert!(err.contains("python3 packaging/fetch_assets.py"), "{err}");
+    assert!(err.contains("OCRDESK_MODELS_DIR"), "{err}");
+}

@@ -80,3 +80,13 @@ fn blank_page_has_no_lines() {
     let img = image::RgbImage::from_pixel(400, 300, image::Rgb([255, 255, 255]));
     assert!(texts(&img).is_empty());
 }
+
+#[test]
+fn a_strip_is_read_without_being_blown_up() {
+    // 800×200: RapidOCR would detect this at 2944×736; we stay at 1536×384.
+    let mut strip = image::RgbImage::from_pixel(800, 200, image::Rgb([255, 255, 255]));
+    common::draw_text(&mut strip, "Ref. 2026/11/22-A", 40.0, 70.0, 48.0);
+    let geometry = ocrdesk::ocr::detect::DetSizePolicy::default().geometry(800, 200);
+    assert_eq!((geometry.scaled_width, geometry.scaled_height), (1536, 384));
+    assert_eq!(texts(&strip), vec!["Ref. 2026/11/22-A"]);
+}

@@ -61,8 +61,14 @@ pub struct DetSizePolicy {
     /// Pages larger than this are first detected with this long side; 0 turns the coarse pass off.
     pub coarse_long_side: u32,
     /// The coarse pass is kept when nearly all its boxes (all but the smallest
-    /// tenth) are at least this tall, in coarse pixels.
+    /// tenth) are at least this tall, in coarse pixels. Below about 16 px lone
+    /// narrow glyphs (a quantity "1") fall under DB's minimum region size.
     pub coarse_min_box_height: f32,
+    /// When the coarse pass is not enough, run the second pass at the smallest
+    /// scale the text needs rather than at the full size. Off by default: ~35%
+    /// faster on 300-dpi pages, but boxes from a reduced pass move by a few pixels,
+    /// which reorders some receipt lines (receipt CER 0.045 → 0.048 on the eval set).
+    pub refine_to_text_size: bool,
 }
 
 impl Default for DetSizePolicy {
@@ -74,6 +80,7 @@ impl Default for DetSizePolicy {
             max_upscale: 4.0,
             coarse_long_side: 1024,
             coarse_min_box_height: 16.0,
+            refine_to_text_size: false,
         }
     }
 }
@@ -118,17 +125,32 @@ impl DetSizePolicy {
         Some(Self::geometry_at(w, h, self.coarse_long_side as f32 / w.max(h) as f32))
     }
 
-    /// Whether boxes found at `geometry` are big enough there to be trusted.
-    pub fn coarse_is_enough(&self, boxes: &[DetectedBox], geometry: &DetGeometry) -> bool {
+    /// After a coarse pass: `None` when its boxes are big enough there to be
+    /// trusted, else the geometry of the second pass — the smallest scale at which
+    /// the page's text reaches a safe height (with a margin), at most the full one.
+    pub fn refine(&self, boxes: &[DetectedBox], coarse: &DetGeometry, w: u32, h: u32) -> Option<DetGeometry> {
+        let full = self.geometry(w, h);
         if boxes.len() < 3 {
-            return false;
+            return Some(full);
         }
         let mut heights: Vec<f32> = boxes
             .iter()
-            .map(|b| b.quad[0].distance(b.quad[3]).min(b.quad[0].distance(b.quad[1])) * geometry.scale_y)
+            .map(|b| b.quad[0].distance(b.quad[3]).min(b.quad[0].distance(b.quad[1])) * coarse.scale_y)
             .collect();
         heights.sort_by(f32::total_cmp);
-        heights[heights.len() / 10] >= self.coarse_min_box_height
+        let small = heights[heights.len() / 10].max(1.0);
+        if small >= self.coarse_min_box_height {
+            return None;
+        }
+        let coarse_scale = coarse.scaled_height as f32 / h as f32;
+        let full_scale = full.scaled_height as f32 / h as f32;
+        let needed = coarse_scale * self.coarse_min_box_height * 1.25 / small;
+        // Not worth a separate size when it is close to the full one.
+        Some(if !self.refine_to_text_size || needed >= 0.8 * full_scale {
+            full
+        } else {
+            Self::geometry_at(w, h, needed)
+        })
     }
 
     fn geometry_at(w: u32, h: u32, scale: f32) -> DetGeometry {

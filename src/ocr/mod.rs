@@ -57,6 +57,9 @@ pub struct EngineOptions {
     pub cls_batch_size: usize,
     /// Narrowest recogniser input; short lines are padded to it.
     pub rec_min_width: usize,
+    /// Most bytes one recogniser output may take (`lines × steps × classes × 4`):
+    /// batches of very wide lines are made smaller so that memory stays bounded.
+    pub rec_output_budget: usize,
 }
 
 impl Default for EngineOptions {
@@ -72,6 +75,7 @@ impl Default for EngineOptions {
             batch_size: 6,
             cls_batch_size: 24,
             rec_min_width: REC_MIN_WIDTH,
+            rec_output_budget: 48 << 20,
         }
     }
 }
@@ -229,14 +233,16 @@ impl OcrEngine {
         let (w, h) = image.dimensions();
         let policy = &self.options.det_size;
         let mut model_time = 0.0;
+        let mut geometry = policy.geometry(w, h);
         if let Some(coarse) = policy.coarse_geometry(w, h) {
             let (boxes, t) = self.detect_at(image, &coarse)?;
             model_time += t;
-            if policy.coarse_is_enough(&boxes, &coarse) {
-                return Ok((boxes, model_time));
+            match policy.refine(&boxes, &coarse, w, h) {
+                None => return Ok((boxes, model_time)),
+                Some(second) => geometry = second,
             }
         }
-        let (boxes, t) = self.detect_at(image, &policy.geometry(w, h))?;
+        let (boxes, t) = self.detect_at(image, &geometry)?;
         Ok((boxes, model_time + t))
     }
 
@@ -248,6 +254,10 @@ impl OcrEngine {
     ) -> Result<(Vec<detect::DetectedBox>, f64), OcrError> {
         let (w, h) = image.dimensions();
         let geometry = *geometry;
+        // DB's minimum region size is meant at the full detection scale; a reduced
+        // pass shrinks real glyphs too (a lone "1"), so the filter shrinks with it.
+        let mut db = self.options.db.clone();
+        db.min_size *= (geometry.scale_y / self.options.det_size.geometry(w, h).scale_y).min(1.0);
         let scaled = resize(image, geometry.scaled_width, geometry.scaled_height);
         let input = detect::detection_input(&scaled, &geometry);
         let expected = [1, 1, geometry.tensor_height as usize, geometry.tensor_width as usize];
@@ -259,7 +269,7 @@ impl OcrEngine {
             found = match output.into_dimensionality::<ndarray::Ix4>() {
                 Ok(map) if map.shape() == expected => {
                     let map = map.index_axis_move(Axis(0), 0).index_axis_move(Axis(0), 0);
-                    Ok(detect::boxes_from_map(map, &geometry, w, h, &self.options.db))
+                    Ok(detect::boxes_from_map(map, &geometry, w, h, &db))
                 }
                 Ok(map) => Err(map.shape().to_vec()),
                 Err(_) => Err(Vec::new()),
@@ -322,7 +332,14 @@ impl OcrEngine {
     fn recognize(&self, image: &RgbImage, crops: &[LineCrop]) -> Result<(Vec<ctc::Decoded>, f64), OcrError> {
         let min_ratio = self.options.rec_min_width as f32 / REC_HEIGHT as f32;
         let classes = self.charset.num_classes();
-        let batches = batches_by_width(crops, self.options.batch_size);
+        // Bytes of output per line per pixel of input width (the model emits a step every 8 px).
+        let bytes_per_column = classes * 4 / 8;
+        let max_columns = (self.options.rec_output_budget / bytes_per_column.max(1)).max(1);
+        let batches = split_wide_batches(
+            batches_by_width(crops, self.options.batch_size),
+            |i| ((REC_HEIGHT as f32 * crops[i].aspect_ratio().max(min_ratio)) as usize).max(REC_HEIGHT),
+            max_columns,
+        );
         let (per_batch, model_time) = run_batches(&batches, self.batch_workers(), |batch| {
             let max_ratio = batch.iter().map(|&i| crops[i].aspect_ratio()).fold(min_ratio, f32::max);
             let width = ((REC_HEIGHT as f32 * max_ratio) as usize).max(REC_HEIGHT);
@@ -438,6 +455,29 @@ fn batches_by_width(crops: &[LineCrop], batch_size: usize) -> Vec<Vec<usize>> {
     let mut order: Vec<usize> = (0..crops.len()).collect();
     order.sort_by(|&a, &b| crops[a].aspect_ratio().total_cmp(&crops[b].aspect_ratio()));
     order.chunks(batch_size.max(1)).map(<[usize]>::to_vec).collect()
+}
+
+/// Splits batches whose padded input (lines × widest line) is wider than
+/// `max_columns` into smaller ones, keeping the width order.
+fn split_wide_batches(batches: Vec<Vec<usize>>, width: impl Fn(usize) -> usize, max_columns: usize) -> Vec<Vec<usize>> {
+    let mut out = Vec::with_capacity(batches.len());
+    for batch in batches {
+        let mut current: Vec<usize> = Vec::new();
+        let mut widest = 0;
+        for i in batch {
+            let w = width(i).max(widest);
+            if !current.is_empty() && w * (current.len() + 1) > max_columns {
+                out.push(std::mem::take(&mut current));
+                widest = 0;
+            }
+            widest = widest.max(width(i));
+            current.push(i);
+        }
+        if !current.is_empty() {
+            out.push(current);
+        }
+    }
+    out
 }
 
 /// Resizes with a bilinear (antialiased when shrinking) filter.
@@ -568,6 +608,19 @@ mod tests {
         };
         let crops = vec![crop(100.0), crop(10.0), crop(50.0), crop(12.0)];
         assert_eq!(batches_by_width(&crops, 2), vec![vec![1, 3], vec![2, 0]]);
+    }
+
+    #[test]
+    fn wide_batches_are_split_to_fit_the_output_budget() {
+        let widths = [100, 200, 300, 1000, 1000, 1000];
+        let batches = vec![vec![0, 1, 2], vec![3, 4, 5]];
+        // 2000 columns: three narrow lines fit (3 × 300); wide ones go two by two, then one.
+        assert_eq!(
+            split_wide_batches(batches, |i| widths[i], 2000),
+            vec![vec![0, 1, 2], vec![3, 4], vec![5]]
+        );
+        // A single line wider than the budget still gets a batch of its own.
+        assert_eq!(split_wide_batches(vec![vec![3]], |i| widths[i], 10), vec![vec![3]]);
     }
 
     #[test]
