@@ -32,12 +32,19 @@ target/release/ocrdesk eval "$EVAL/docs" "$EVAL/zhdocs" "$EVAL/scene" --threads 
 echo
 echo "== Peak memory, one A4 page at 300 dpi (2480x3508, 11 pt text)"
 target/release/examples/render_sample --a4 target/a4-300dpi.png >/dev/null
-python3 - "$THREADS" <<'PY'
-import resource, subprocess, sys, time
+for extra in "" "--det-refine"; do
+  python3 - "$THREADS" $extra <<'PY'
+import subprocess, sys, time
+# Each run in a fresh process, its peak resident set read by GNU time's format via /proc:
+# use a tiny wrapper so that runs do not share RUSAGE_CHILDREN.
+wrapper = "import resource,subprocess,sys; subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL); " \
+          "print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+cmd = ["target/release/ocrdesk", "ocr", "--threads", sys.argv[1], "--format", "txt", "target/a4-300dpi.png", *sys.argv[2:]]
 t = time.perf_counter()
-out = subprocess.run(["target/release/ocrdesk", "ocr", "--threads", sys.argv[1], "--format", "txt",
-                      "target/a4-300dpi.png"], capture_output=True, text=True, check=True).stdout
-peak_mib = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-print(f"lines read: {len(out.splitlines())}, wall {time.perf_counter() - t:.2f} s (model loading included), "
-      f"peak resident memory {peak_mib:.0f} MiB")
+peak_kib = int(subprocess.run([sys.executable, "-c", wrapper, *cmd], capture_output=True, text=True, check=True).stdout)
+wall = time.perf_counter() - t
+lines = subprocess.run(cmd, capture_output=True, text=True, check=True).stdout.count("\n")
+label = " ".join(sys.argv[2:]) or "default"
+print(f"{label:>13}: {lines} lines, wall {wall:.2f} s (model loading included), peak resident memory {peak_kib / 1024:.0f} MiB")
 PY
+done

@@ -52,6 +52,11 @@ impl OrtModel {
             .map_err(|e| load_err(e.to_string()))?
             .with_optimization_level(GraphOptimizationLevel::Level3)
             .map_err(|e| load_err(e.to_string()))?
+            // These models produce subnormal floats, which x86 cores handle ~100× slower
+            // than normal ones: flushing them to zero makes detection up to 2.5× faster
+            // and leaves every recognised character the same (checked on the eval set).
+            .with_flush_to_zero()
+            .map_err(|e| load_err(e.to_string()))?
             .with_intra_threads(threads)
             .map_err(|e| load_err(e.to_string()))?
             .with_inter_threads(1)
