@@ -12,8 +12,7 @@ use std::path::{Path, PathBuf};
 use serde::Deserialize;
 
 use crate::analysis::reading_order::reading_order;
-use crate::ocr::crop::quad_center;
-use crate::ocr::geometry::{Point, Quad, quad_contains};
+use crate::ocr::geometry::{Point, Quad, quad_center, quad_contains};
 
 /// One line of ground truth.
 #[derive(Clone, Debug, Deserialize)]
@@ -246,6 +245,7 @@ pub fn word_f1(predicted: &str, truth: &str) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ocr::geometry::axis_aligned;
 
     #[test]
     fn normalisation_lowercases_and_joins_cjk() {
@@ -275,17 +275,9 @@ mod tests {
                           {"text":"(illegible)","box":[0,50,100,50,100,70,0,70],"ignore":true}]}"#,
         )
         .expect("valid truth");
-        let rect = |y0: f32, y1: f32| {
-            [
-                Point::new(0.0, y0),
-                Point::new(100.0, y0),
-                Point::new(100.0, y1),
-                Point::new(0.0, y1),
-            ]
-        };
         let pred = vec![
-            ("stop".to_string(), rect(0.0, 20.0)),
-            ("blur".to_string(), rect(52.0, 68.0)),
+            ("stop".to_string(), axis_aligned(0.0, 0.0, 100.0, 20.0)),
+            ("blur".to_string(), axis_aligned(0.0, 52.0, 100.0, 68.0)),
         ];
         let s = score_page(&truth, &pred);
         assert_eq!(s.cer, 0.0);

@@ -16,10 +16,7 @@ fn extent(q: &Quad) -> (f32, f32, f32) {
 ///
 /// ```
 /// use ocrdesk::analysis::reading_order::reading_order;
-/// use ocrdesk::ocr::geometry::Point;
-/// let rect = |x0: f32, y0: f32, x1: f32, y1: f32| {
-///     [Point::new(x0, y0), Point::new(x1, y0), Point::new(x1, y1), Point::new(x0, y1)]
-/// };
+/// use ocrdesk::ocr::geometry::axis_aligned as rect;
 /// // "Total" and "12.50" share a row (one is a little lower); "Thanks" is below.
 /// let quads = [rect(0.0, 40.0, 60.0, 60.0), rect(200.0, 3.0, 260.0, 23.0), rect(0.0, 0.0, 60.0, 20.0)];
 /// assert_eq!(reading_order(&quads), vec![2, 1, 0]);
@@ -69,16 +66,7 @@ pub fn sort_lines(lines: &mut Vec<Line>) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ocr::geometry::Point;
-
-    fn rect(x0: f32, y0: f32, x1: f32, y1: f32) -> Quad {
-        [
-            Point::new(x0, y0),
-            Point::new(x1, y0),
-            Point::new(x1, y1),
-            Point::new(x0, y1),
-        ]
-    }
+    use crate::ocr::geometry::axis_aligned as rect;
 
     #[test]
     fn rows_top_to_bottom_then_left_to_right() {

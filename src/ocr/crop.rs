@@ -9,7 +9,7 @@
 
 use image::RgbImage;
 
-use super::geometry::{Homography, Point, Quad};
+use super::geometry::{Homography, Quad};
 
 /// A text line ready to be sampled: the page corners that become the crop's
 /// top-left, top-right, bottom-right and bottom-left, and the crop's natural size.
@@ -131,26 +131,10 @@ fn bilinear(img: &RgbImage, x: f32, y: f32) -> [f32; 3] {
     out
 }
 
-/// The centre of a quad.
-pub fn quad_center(q: &Quad) -> Point {
-    Point::new(
-        (q[0].x + q[1].x + q[2].x + q[3].x) / 4.0,
-        (q[0].y + q[1].y + q[2].y + q[3].y) / 4.0,
-    )
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    fn rect(x0: f32, y0: f32, x1: f32, y1: f32) -> Quad {
-        [
-            Point::new(x0, y0),
-            Point::new(x1, y0),
-            Point::new(x1, y1),
-            Point::new(x0, y1),
-        ]
-    }
+    use crate::ocr::geometry::axis_aligned as rect;
 
     #[test]
     fn horizontal_box_keeps_its_orientation() {

@@ -23,6 +23,24 @@ impl Point {
 /// A four-point box: top-left, top-right, bottom-right, bottom-left, as read.
 pub type Quad = [Point; 4];
 
+/// The upright rectangle from (x0, y0) to (x1, y1) as a quad.
+pub fn axis_aligned(x0: f32, y0: f32, x1: f32, y1: f32) -> Quad {
+    [
+        Point::new(x0, y0),
+        Point::new(x1, y0),
+        Point::new(x1, y1),
+        Point::new(x0, y1),
+    ]
+}
+
+/// The centre of a quad.
+pub fn quad_center(q: &Quad) -> Point {
+    Point::new(
+        (q[0].x + q[1].x + q[2].x + q[3].x) / 4.0,
+        (q[0].y + q[1].y + q[2].y + q[3].y) / 4.0,
+    )
+}
+
 /// Axis-aligned bounds of a set of points: `(min_x, min_y, max_x, max_y)`.
 pub fn bounds(points: &[Point]) -> (f32, f32, f32, f32) {
     points
