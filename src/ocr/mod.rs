@@ -288,14 +288,7 @@ impl OcrEngine {
     fn classify(&self, image: &RgbImage, crops: &[LineCrop]) -> Result<(Vec<bool>, f64), OcrError> {
         let batches = batches_by_width(crops, self.options.cls_batch_size);
         let (per_batch, model_time) = run_batches(&batches, self.batch_workers(), |batch| {
-            let mut input = Array4::<f32>::zeros((batch.len(), 3, CLS_HEIGHT, CLS_WIDTH));
-            for (slot, &i) in batch.iter().enumerate() {
-                let w = crops[i].scaled_width(CLS_HEIGHT, CLS_WIDTH);
-                let mut view = input.index_axis_mut(Axis(0), slot);
-                if let Some(buf) = view.as_slice_mut() {
-                    crops[i].sample_into(image, buf, w, CLS_HEIGHT, CLS_WIDTH);
-                }
-            }
+            let input = crops_tensor(image, crops, batch, CLS_HEIGHT, CLS_WIDTH);
             let t = Instant::now();
             let mut model_done = None;
             let mut verdicts: Result<Vec<bool>, Vec<usize>> = Err(Vec::new());
@@ -343,14 +336,7 @@ impl OcrEngine {
         let (per_batch, model_time) = run_batches(&batches, self.batch_workers(), |batch| {
             let max_ratio = batch.iter().map(|&i| crops[i].aspect_ratio()).fold(min_ratio, f32::max);
             let width = ((REC_HEIGHT as f32 * max_ratio) as usize).max(REC_HEIGHT);
-            let mut input = Array4::<f32>::zeros((batch.len(), 3, REC_HEIGHT, width));
-            for (slot, &i) in batch.iter().enumerate() {
-                let w = crops[i].scaled_width(REC_HEIGHT, width);
-                let mut view = input.index_axis_mut(Axis(0), slot);
-                if let Some(buf) = view.as_slice_mut() {
-                    crops[i].sample_into(image, buf, w, REC_HEIGHT, width);
-                }
-            }
+            let input = crops_tensor(image, crops, batch, REC_HEIGHT, width);
             let t = Instant::now();
             let mut model_done = None;
             let mut decoded: Result<Vec<ctc::Decoded>, Vec<usize>> = Err(Vec::new());
@@ -447,6 +433,20 @@ impl Default for ctc::Decoded {
             steps: Vec::new(),
         }
     }
+}
+
+/// An `[N, 3, height, width]` tensor holding the lines of `batch`, each scaled to
+/// `height` (at most `width` wide) and left-aligned on zero padding.
+fn crops_tensor(image: &RgbImage, crops: &[LineCrop], batch: &[usize], height: usize, width: usize) -> Array4<f32> {
+    let mut input = Array4::<f32>::zeros((batch.len(), 3, height, width));
+    for (slot, &i) in batch.iter().enumerate() {
+        let w = crops[i].scaled_width(height, width);
+        let mut view = input.index_axis_mut(Axis(0), slot);
+        if let Some(buf) = view.as_slice_mut() {
+            crops[i].sample_into(image, buf, w, height, width);
+        }
+    }
+    input
 }
 
 /// Crop indices sorted by aspect ratio, cut into batches: lines of similar width
