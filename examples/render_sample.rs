@@ -101,7 +101,7 @@ fn a4_page(regular: &FontVec, bold: &FontVec) -> RgbImage {
             seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
             line.push_str(WORDS[(seed >> 16) as usize % WORDS.len()]);
             line.push(' ');
-            if seed % 7 == 0 {
+            if seed.is_multiple_of(7) {
                 line.push_str(&format!("{}.{:02} ", seed % 9000, seed % 100));
             }
         }

@@ -1,0 +1,153 @@
+//! Every raster format OCR Desk accepts, written by its own encoder and read back:
+//! the exact text must come out. Plus pixel layouts (grey, 16-bit, alpha) and
+//! every page of a multi-page TIFF.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+
+use common::{engine, page, temp_dir};
+use image::{DynamicImage, ImageFormat};
+use ocrdesk::pipeline::read_file;
+
+const TEXT: &str = "Read 4271";
+
+fn fixture() -> image::RgbImage {
+    // Small enough for ICO's 256 px limit.
+    page(&[TEXT], 30.0, 24.0)
+}
+
+fn texts_of(path: &Path) -> Vec<Vec<String>> {
+    let doc = read_file(engine(), path).unwrap_or_else(|e| panic!("{e}"));
+    doc.pages
+        .iter()
+        .map(|p| p.lines.iter().map(|l| l.text.clone()).collect())
+        .collect()
+}
+
+fn save_as(img: &DynamicImage, dir: &Path, name: &str, format: ImageFormat) -> PathBuf {
+    let path = dir.join(name);
+    img.save_with_format(&path, format)
+        .unwrap_or_else(|e| panic!("{name}: {e}"));
+    path
+}
+
+#[test]
+fn every_listed_raster_format_is_read() {
+    let dir = temp_dir();
+    let img = DynamicImage::ImageRgb8(fixture());
+    let formats = [
+        ("page.png", ImageFormat::Png),
+        ("page.jpg", ImageFormat::Jpeg),
+        ("page.bmp", ImageFormat::Bmp),
+        ("page.gif", ImageFormat::Gif),
+        ("page.tif", ImageFormat::Tiff),
+        ("page.webp", ImageFormat::WebP),
+        ("page.ico", ImageFormat::Ico),
+        ("page.tga", ImageFormat::Tga),
+        ("page.ppm", ImageFormat::Pnm),
+    ];
+    for (name, format) in formats {
+        // Icons are RGBA (the ICO decoder refuses an embedded RGB PNG).
+        let img = if format == ImageFormat::Ico {
+            DynamicImage::ImageRgba8(img.to_rgba8())
+        } else {
+            img.clone()
+        };
+        let path = save_as(&img, dir.path(), name, format);
+        assert_eq!(texts_of(&path), vec![vec![TEXT.to_string()]], "{name}");
+    }
+}
+
+#[test]
+fn format_comes_from_the_content_not_the_extension() {
+    let dir = temp_dir();
+    let path = save_as(
+        &DynamicImage::ImageRgb8(fixture()),
+        dir.path(),
+        "really-a-png.jpg",
+        ImageFormat::Png,
+    );
+    assert_eq!(texts_of(&path), vec![vec![TEXT.to_string()]]);
+}
+
+#[test]
+fn grey_sixteen_bit_and_transparent_images_are_read() {
+    let dir = temp_dir();
+    let rgb = fixture();
+    let grey = DynamicImage::ImageRgb8(rgb.clone()).into_luma8();
+    let grey16 = DynamicImage::ImageRgb8(rgb.clone()).into_luma16();
+    // Black ink on a fully transparent sheet: composited on white paper.
+    let transparent = image::RgbaImage::from_fn(rgb.width(), rgb.height(), |x, y| {
+        let v = rgb.get_pixel(x, y).0[0];
+        image::Rgba([0, 0, 0, 255 - v])
+    });
+    for (name, img) in [
+        ("grey.png", DynamicImage::ImageLuma8(grey)),
+        ("grey16.png", DynamicImage::ImageLuma16(grey16)),
+        ("alpha.png", DynamicImage::ImageRgba8(transparent)),
+    ] {
+        let path = save_as(&img, dir.path(), name, ImageFormat::Png);
+        assert_eq!(texts_of(&path), vec![vec![TEXT.to_string()]], "{name}");
+    }
+}
+
+#[test]
+fn every_page_of_a_multi_page_tiff_is_read() {
+    use tiff::encoder::{TiffEncoder, colortype};
+    let dir = temp_dir();
+    let path = dir.path().join("three-pages.tif");
+    let pages = [
+        page(&["First page 101"], 30.0, 24.0),
+        page(&["Second page 202"], 30.0, 24.0),
+        page(&["Third page 303"], 30.0, 24.0),
+    ];
+    {
+        let file = std::fs::File::create(&path).expect("create");
+        let mut tiff = TiffEncoder::new(std::io::BufWriter::new(file)).expect("encoder");
+        // Three pixel layouts: RGB, 8-bit grey, 16-bit grey.
+        tiff.write_image::<colortype::RGB8>(pages[0].width(), pages[0].height(), pages[0].as_raw())
+            .expect("page 1");
+        let grey = DynamicImage::ImageRgb8(pages[1].clone()).into_luma8();
+        tiff.write_image::<colortype::Gray8>(grey.width(), grey.height(), grey.as_raw())
+            .expect("page 2");
+        let grey16 = DynamicImage::ImageRgb8(pages[2].clone()).into_luma16();
+        tiff.write_image::<colortype::Gray16>(grey16.width(), grey16.height(), grey16.as_raw())
+            .expect("page 3");
+    }
+    let doc = read_file(engine(), &path).unwrap_or_else(|e| panic!("{e}"));
+    let indices: Vec<usize> = doc.pages.iter().map(|p| p.index).collect();
+    assert_eq!(indices, [0, 1, 2]);
+    assert_eq!(
+        texts_of(&path),
+        vec![
+            vec!["First page 101".to_string()],
+            vec!["Second page 202".to_string()],
+            vec!["Third page 303".to_string()]
+        ]
+    );
+}
+
+#[test]
+fn a_truncated_later_tiff_page_names_the_page() {
+    use tiff::encoder::{TiffEncoder, colortype};
+    let dir = temp_dir();
+    let path = dir.path().join("broken.tif");
+    let first = fixture();
+    let mut bytes = Vec::new();
+    {
+        let mut tiff = TiffEncoder::new(std::io::Cursor::new(&mut bytes)).expect("encoder");
+        tiff.write_image::<colortype::RGB8>(first.width(), first.height(), first.as_raw())
+            .expect("page 1");
+        tiff.write_image::<colortype::RGB8>(first.width(), first.height(), first.as_raw())
+            .expect("page 2");
+    }
+    // Cut the file inside the second page's pixels.
+    std::fs::write(&path, &bytes[..bytes.len() - first.as_raw().len() / 2]).expect("write");
+    let Err(err) = read_file(engine(), &path) else {
+        panic!("a truncated TIFF must be refused");
+    };
+    let err = err.to_string();
+    assert!(err.starts_with(&path.display().to_string()), "{err}");
+    assert!(err.contains("page 2"), "{err}");
+}
