@@ -151,3 +151,40 @@ fn a_truncated_later_tiff_page_names_the_page() {
     assert!(err.starts_with(&path.display().to_string()), "{err}");
     assert!(err.contains("page 2"), "{err}");
 }
+
+#[test]
+fn exif_orientation_is_applied() {
+    use image::ImageEncoder;
+    let dir = temp_dir();
+    let upright = fixture();
+    // Stored turned a quarter anticlockwise, with EXIF Orientation 6: "rotate 90° clockwise to display".
+    let stored = image::imageops::rotate270(&upright);
+    // A little-endian TIFF block: one IFD entry, tag 0x0112 (Orientation), SHORT, count 1, value 6.
+    let exif: Vec<u8> = [
+        &b"II*\0"[..],
+        &8u32.to_le_bytes(),
+        &1u16.to_le_bytes(),
+        &0x0112u16.to_le_bytes(),
+        &3u16.to_le_bytes(),
+        &1u32.to_le_bytes(),
+        &6u32.to_le_bytes(),
+        &0u32.to_le_bytes(),
+    ]
+    .concat();
+    let path = dir.path().join("phone.jpg");
+    let mut file = std::fs::File::create(&path).expect("create");
+    let mut encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut file, 95);
+    encoder.set_exif_metadata(exif).expect("JPEG takes EXIF");
+    encoder
+        .write_image(
+            stored.as_raw(),
+            stored.width(),
+            stored.height(),
+            image::ExtendedColorType::Rgb8,
+        )
+        .expect("encode");
+    drop(file);
+    let doc = read_file(engine(), &path).unwrap_or_else(|e| panic!("{e}"));
+    assert_eq!((doc.pages[0].width, doc.pages[0].height), upright.dimensions());
+    assert_eq!(texts_of(&path), vec![vec![TEXT.to_string()]]);
+}
