@@ -16,6 +16,9 @@ pub enum OcrError {
     },
     #[error("cannot load ONNX Runtime from {path}: {message}")]
     RuntimeLoad { path: PathBuf, message: String },
+    /// The process-wide runtime failed to start earlier; the message says why.
+    #[error("{0}")]
+    RuntimeUnavailable(String),
     #[error("cannot load the {model} model from {path}: {message}")]
     ModelLoad {
         model: &'static str,

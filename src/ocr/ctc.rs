@@ -35,7 +35,7 @@ impl Charset {
 }
 
 /// Decoded text and its confidence (mean probability of the kept time steps).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Decoded {
     pub text: String,
     pub confidence: f32,

@@ -11,6 +11,7 @@ pub mod geometry;
 pub mod model;
 pub mod runtime;
 
+use std::borrow::Cow;
 use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -425,16 +426,6 @@ fn run_batches<T: Send>(
     Ok((results, ms(started) * share))
 }
 
-impl Default for ctc::Decoded {
-    fn default() -> Self {
-        Self {
-            text: String::new(),
-            confidence: 0.0,
-            steps: Vec::new(),
-        }
-    }
-}
-
 /// An `[N, 3, height, width]` tensor holding the lines of `batch`, each scaled to
 /// `height` (at most `width` wide) and left-aligned on zero padding.
 fn crops_tensor(image: &RgbImage, crops: &[LineCrop], batch: &[usize], height: usize, width: usize) -> Array4<f32> {
@@ -480,10 +471,11 @@ fn split_wide_batches(batches: Vec<Vec<usize>>, width: impl Fn(usize) -> usize, 
     out
 }
 
-/// Resizes with a bilinear (antialiased when shrinking) filter.
-pub fn resize(image: &RgbImage, width: u32, height: u32) -> RgbImage {
+/// Resizes with a bilinear (antialiased when shrinking) filter; an image already
+/// at the size is borrowed, not copied.
+pub fn resize(image: &RgbImage, width: u32, height: u32) -> Cow<'_, RgbImage> {
     if image.dimensions() == (width, height) {
-        return image.clone();
+        return Cow::Borrowed(image);
     }
     use fast_image_resize::images::{Image, ImageRef};
     use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
@@ -496,7 +488,9 @@ pub fn resize(image: &RgbImage, width: u32, height: u32) -> RgbImage {
             RgbImage::from_raw(width, height, dst.into_vec())
         });
     // The fast path cannot fail for RGB8 buffers of matching size; keep a slow one anyway.
-    resized.unwrap_or_else(|| image::imageops::resize(image, width, height, image::imageops::FilterType::Triangle))
+    Cow::Owned(
+        resized.unwrap_or_else(|| image::imageops::resize(image, width, height, image::imageops::FilterType::Triangle)),
+    )
 }
 
 /// Milliseconds from `start` until the model handed over its output (the time

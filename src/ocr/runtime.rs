@@ -32,11 +32,8 @@ pub fn environment() -> Result<&'static Environment, OcrError> {
             .to_string()
         })
     });
-    match result {
-        Ok(env) => Ok(env),
-        Err(message) => Err(OcrError::RuntimeLoad {
-            path: Default::default(),
-            message: message.clone(),
-        }),
-    }
+    // The first failure is kept as its full message and returned as it is ever after.
+    result
+        .as_ref()
+        .map_err(|message| OcrError::RuntimeUnavailable(message.clone()))
 }
