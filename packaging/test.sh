@@ -4,8 +4,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages the tests use (DejaVu Sans draws the text fixtures).
-DEBIAN_PACKAGES=(fonts-dejavu-core)
+# Debian packages the tests use: DejaVu Sans draws the text fixtures, qpdf
+# encrypts the PDF fixture.
+DEBIAN_PACKAGES=(fonts-dejavu-core qpdf)
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")

@@ -58,4 +58,11 @@ pub enum DocumentError {
         height: u32,
         min: u32,
     },
+    #[error("{path}: the file is {bytes} bytes, over the {limit}-byte limit")]
+    FileTooLarge { path: PathBuf, bytes: u64, limit: u64 },
+    #[error("{path}: {}", if *password_given { "the password is wrong" } else { "the PDF is password-protected; give its password with --password" })]
+    Encrypted { path: PathBuf, password_given: bool },
+    /// PDFium could not be loaded; PDFs cannot be opened at all.
+    #[error("{0}")]
+    PdfiumUnavailable(String),
 }

@@ -16,4 +16,4 @@ pub mod result;
 
 pub use error::{DocumentError, OcrError};
 pub use ocr::{EngineOptions, OcrEngine};
-pub use result::{Document, Line, Page};
+pub use result::{Document, Line, Page, TextSource};

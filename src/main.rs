@@ -10,6 +10,7 @@ use std::time::Instant;
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 
+use ocrdesk::document::{OpenOptions, PageSelection};
 use ocrdesk::eval::{self, PageScore};
 use ocrdesk::ocr::Parallelism;
 use ocrdesk::ocr::geometry::{Point, Quad};
@@ -49,7 +50,7 @@ impl Format {
 
 #[derive(clap::Args)]
 struct OcrArgs {
-    /// Image files to read.
+    /// Files to read: images (PNG, JPEG, TIFF, …) and PDFs.
     #[arg(required = true)]
     files: Vec<PathBuf>,
     /// Output format.
@@ -59,7 +60,44 @@ struct OcrArgs {
     #[arg(long, short)]
     out: Option<PathBuf>,
     #[command(flatten)]
+    document: DocumentArgs,
+    #[command(flatten)]
     engine: EngineArgs,
+}
+
+/// How documents are opened.
+#[derive(clap::Args, Clone)]
+struct DocumentArgs {
+    /// Pages of PDFs and multi-page TIFFs to read, e.g. 1,3-5 or 7- (default: all).
+    #[arg(long)]
+    pages: Option<PageSelection>,
+    /// Password of encrypted PDFs.
+    #[arg(long)]
+    password: Option<String>,
+    /// OCR every PDF page, even pages that have a text layer.
+    #[arg(long)]
+    force_ocr: bool,
+    /// Resolution PDF pages are rendered at for OCR.
+    #[arg(long, default_value_t = 200.0, value_parser = parse_dpi)]
+    pdf_dpi: f32,
+}
+
+impl DocumentArgs {
+    fn options(&self) -> OpenOptions {
+        OpenOptions {
+            pages: self.pages.clone().unwrap_or_default(),
+            password: self.password.clone(),
+            force_ocr: self.force_ocr,
+            pdf_dpi: self.pdf_dpi,
+        }
+    }
+}
+
+fn parse_dpi(s: &str) -> Result<f32, String> {
+    match s.parse::<f32>() {
+        Ok(d) if (36.0..=1200.0).contains(&d) => Ok(d),
+        _ => Err(format!("`{s}` is not a resolution between 36 and 1200 dpi")),
+    }
 }
 
 /// Engine settings shared by the subcommands.
@@ -184,32 +222,38 @@ fn run_ocr(args: OcrArgs) -> anyhow::Result<ExitCode> {
         .collect();
     let mut results: Vec<Option<Result<Document, ReadError>>> = args.files.iter().map(|_| None).collect();
     let mut failed = 0usize;
-    read_files(&engine, &args.files, engine.options().threads, |i, result| {
-        let doc = match result {
-            Ok(doc) => doc,
-            Err(e) => {
-                eprintln!("error: {e}");
-                failed += 1;
-                return;
-            }
-        };
-        match &args.out {
-            // Written as soon as each file is done.
-            Some(dir) => {
-                let target = dir.join(&names[i]);
-                if let Err(e) = export::write_atomic(&target, render(&doc, args.format).as_bytes()) {
-                    eprintln!(
-                        "error: {}: cannot write {}: {e}",
-                        args.files[i].display(),
-                        target.display()
-                    );
+    read_files(
+        &engine,
+        &args.files,
+        &args.document.options(),
+        engine.options().threads,
+        |i, result| {
+            let doc = match result {
+                Ok(doc) => doc,
+                Err(e) => {
+                    eprintln!("error: {e}");
                     failed += 1;
+                    return;
                 }
+            };
+            match &args.out {
+                // Written as soon as each file is done.
+                Some(dir) => {
+                    let target = dir.join(&names[i]);
+                    if let Err(e) = export::write_atomic(&target, render(&doc, args.format).as_bytes()) {
+                        eprintln!(
+                            "error: {}: cannot write {}: {e}",
+                            args.files[i].display(),
+                            target.display()
+                        );
+                        failed += 1;
+                    }
+                }
+                // Printed in input order below.
+                None => results[i] = Some(Ok(doc)),
             }
-            // Printed in input order below.
-            None => results[i] = Some(Ok(doc)),
-        }
-    });
+        },
+    );
     if args.out.is_none() {
         let docs: Vec<Document> = results.into_iter().flatten().flatten().collect();
         let mut out = std::io::stdout().lock();
@@ -365,25 +409,31 @@ fn run_eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
         let mut tally = Tally::default();
         let (t, c) = (Instant::now(), cpu_seconds());
         let mut scored: Vec<Option<(PageScore, f64)>> = samples.iter().map(|_| None).collect();
-        read_files(&engine, &paths, workers, |i, result| match result {
-            Ok(doc) => {
-                let predicted: Vec<(String, Quad)> = doc
-                    .pages
-                    .iter()
-                    .flat_map(|p| p.lines.iter().map(|l| (l.text.clone(), l.quad)))
-                    .collect();
-                for page in &doc.pages {
-                    tally.inference_ms += page.timings.inference_ms;
-                    tally.total_ms += page.timings.total_ms;
+        read_files(
+            &engine,
+            &paths,
+            &OpenOptions::default(),
+            workers,
+            |i, result| match result {
+                Ok(doc) => {
+                    let predicted: Vec<(String, Quad)> = doc
+                        .pages
+                        .iter()
+                        .flat_map(|p| p.lines.iter().map(|l| (l.text.clone(), l.quad)))
+                        .collect();
+                    for page in &doc.pages {
+                        tally.inference_ms += page.timings.inference_ms;
+                        tally.total_ms += page.timings.total_ms;
+                    }
+                    let seconds = doc.pages.iter().map(|p| p.timings.total_ms).sum::<f64>() / 1000.0;
+                    scored[i] = Some((eval::score_page(&samples[i].1, &predicted), seconds));
                 }
-                let seconds = doc.pages.iter().map(|p| p.timings.total_ms).sum::<f64>() / 1000.0;
-                scored[i] = Some((eval::score_page(&samples[i].1, &predicted), seconds));
-            }
-            Err(e) => {
-                eprintln!("error: {e}");
-                failed += 1;
-            }
-        });
+                Err(e) => {
+                    eprintln!("error: {e}");
+                    failed += 1;
+                }
+            },
+        );
         let wall = t.elapsed().as_secs_f64();
         let cpu = cpu_seconds().zip(c).map_or(0.0, |(b, a)| b - a);
         let read = scored.iter().flatten().count().max(1) as f64;

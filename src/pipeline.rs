@@ -5,10 +5,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
 use std::time::Instant;
 
-use crate::document;
+use std::ops::ControlFlow;
+
+use crate::analysis::reading_order::reading_order;
+use crate::document::{self, OpenOptions, PageContent, TextLayerPage};
 use crate::error::{DocumentError, OcrError};
 use crate::ocr::OcrEngine;
-use crate::result::{Document, Page, TextSource};
+use crate::result::{Document, Line, Page, StageTimings, TextSource};
 
 /// Why a file could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -21,32 +24,90 @@ pub enum ReadError {
 
 /// Opens `path` and reads every page with `engine`.
 pub fn read_file(engine: &OcrEngine, path: &Path) -> Result<Document, ReadError> {
-    let t = Instant::now();
-    let pages = document::open(path)?;
-    let decode_ms = t.elapsed().as_secs_f64() * 1000.0 / pages.len().max(1) as f64;
+    read_document(engine, path, &OpenOptions::default(), |_| ())
+}
+
+/// Opens `path` and reads its selected pages: text-layer pages from their layer,
+/// all others with `engine`. `on_page` sees each page as soon as it is read.
+pub fn read_document(
+    engine: &OcrEngine,
+    path: &Path,
+    options: &OpenOptions,
+    mut on_page: impl FnMut(&Page),
+) -> Result<Document, ReadError> {
     let mut doc = Document {
         source: path.display().to_string(),
-        pages: Vec::with_capacity(pages.len()),
+        page_count: 0,
+        pages: Vec::new(),
     };
-    for page in pages {
-        let text = engine.read(&page.image).map_err(|source| ReadError::Ocr {
-            path: path.display().to_string(),
-            source,
-        })?;
-        let mut timings = text.timings;
-        timings.decode_ms = decode_ms;
-        timings.total_ms += decode_ms;
-        doc.pages.push(Page {
-            index: page.index,
-            width: page.image.width(),
-            height: page.image.height(),
-            direction: 0,
-            source: TextSource::Ocr,
-            lines: text.lines,
-            timings,
-        });
+    let mut failure = None;
+    let mut opened = Instant::now();
+    doc.page_count = document::for_each_page(path, options, |page| {
+        let decode_ms = ms(opened);
+        let read = match page.content {
+            PageContent::Image(image) => engine.read(&image).map(|text| Page {
+                index: page.index,
+                width: image.width(),
+                height: image.height(),
+                direction: 0,
+                source: TextSource::Ocr,
+                lines: text.lines,
+                timings: text.timings,
+            }),
+            PageContent::Text(layer) => Ok(text_layer_page(page.index, layer)),
+        };
+        match read {
+            Ok(mut read) => {
+                read.timings.decode_ms = decode_ms;
+                read.timings.total_ms += decode_ms;
+                on_page(&read);
+                doc.pages.push(read);
+                opened = Instant::now();
+                ControlFlow::Continue(())
+            }
+            Err(source) => {
+                failure = Some(ReadError::Ocr {
+                    path: path.display().to_string(),
+                    source,
+                });
+                ControlFlow::Break(())
+            }
+        }
+    })?;
+    match failure {
+        Some(e) => Err(e),
+        None => Ok(doc),
     }
-    Ok(doc)
+}
+
+/// A page read from a PDF text layer: its lines in reading order, sure of every character.
+fn text_layer_page(index: usize, layer: TextLayerPage) -> Page {
+    let quads: Vec<_> = layer.lines.iter().map(|l| l.quad).collect();
+    let mut lines: Vec<Option<_>> = layer.lines.into_iter().map(Some).collect();
+    let lines = reading_order(&quads)
+        .into_iter()
+        .filter_map(|i| lines[i].take())
+        .map(|l| Line {
+            text: l.text,
+            quad: l.quad,
+            confidence: 1.0,
+            detection_score: 1.0,
+            upside_down: false,
+        })
+        .collect();
+    Page {
+        index,
+        width: layer.width,
+        height: layer.height,
+        direction: 0,
+        source: TextSource::TextLayer,
+        lines,
+        timings: StageTimings::default(),
+    }
+}
+
+fn ms(since: Instant) -> f64 {
+    since.elapsed().as_secs_f64() * 1000.0
 }
 
 /// Reads many files on `workers` threads sharing one engine (build it with
@@ -56,6 +117,7 @@ pub fn read_file(engine: &OcrEngine, path: &Path) -> Result<Document, ReadError>
 pub fn read_files(
     engine: &OcrEngine,
     paths: &[PathBuf],
+    options: &OpenOptions,
     workers: usize,
     mut on_result: impl FnMut(usize, Result<Document, ReadError>),
 ) {
@@ -69,7 +131,7 @@ pub fn read_files(
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(path) = paths.get(i) else { break };
-                    if tx.send((i, read_file(engine, path))).is_err() {
+                    if tx.send((i, read_document(engine, path, options, |_| ()))).is_err() {
                         break;
                     }
                 }

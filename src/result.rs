@@ -78,6 +78,8 @@ impl Page {
 pub struct Document {
     /// The input path as given.
     pub source: String,
+    /// Pages the document has; `pages` holds the ones selected for reading.
+    pub page_count: usize,
     pub pages: Vec<Page>,
 }
 

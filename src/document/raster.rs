@@ -1,0 +1,180 @@
+//! Raster images through the `image` crate, and every page of a multi-page TIFF.
+
+use std::io::Cursor;
+use std::path::Path;
+
+use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits, RgbImage};
+
+use super::{MAX_PIXELS, MAX_SIDE, flatten_on_white};
+use crate::error::DocumentError;
+
+/// Opens an image file as page images: one, or every page of a multi-page TIFF.
+pub(super) fn open(path: &Path, bytes: &[u8]) -> Result<Vec<RgbImage>, DocumentError> {
+    let unreadable = |reason: String| DocumentError::Unreadable {
+        path: path.to_owned(),
+        reason,
+    };
+    // The content names the format; only formats without a signature (TGA) fall back
+    // to the file's extension.
+    let by_extension = ImageFormat::from_path(path).ok();
+    let image = decode(bytes, by_extension).map_err(|reason| match reason {
+        DecodeFailure::Reason(r) => unreadable(r),
+        DecodeFailure::TooLarge(width, height) => DocumentError::TooLarge {
+            path: path.to_owned(),
+            width,
+            height,
+            limit: MAX_PIXELS,
+        },
+    })?;
+    let mut pages = vec![image];
+    if image::guess_format(bytes).ok() == Some(ImageFormat::Tiff) {
+        pages.extend(tiff_pages(bytes).map_err(unreadable)?);
+    }
+    Ok(pages)
+}
+
+/// The pages after the first of a TIFF (`image` reads only the first), as RGB.
+fn tiff_pages(bytes: &[u8]) -> Result<Vec<RgbImage>, String> {
+    use tiff::ColorType;
+    use tiff::decoder::{Decoder, DecodingResult, Limits};
+    use tiff::tags::Tag;
+
+    let mut limits = Limits::default();
+    limits.decoding_buffer_size = (MAX_PIXELS * 8) as usize;
+    let mut decoder = Decoder::new(Cursor::new(bytes))
+        .map_err(|e| format!("corrupt or truncated TIFF: {e}"))?
+        .with_limits(limits);
+    let mut pages = Vec::new();
+    while decoder.more_images() {
+        let number = pages.len() + 2;
+        let fail = |e: tiff::TiffError| format!("page {number}: corrupt or truncated TIFF page: {e}");
+        decoder.next_image().map_err(fail)?;
+        let (w, h) = decoder.dimensions().map_err(fail)?;
+        if w > MAX_SIDE || h > MAX_SIDE || w as u64 * h as u64 > MAX_PIXELS {
+            return Err(format!(
+                "page {number}: {w}×{h} px is too large (limit {MAX_PIXELS} pixels)"
+            ));
+        }
+        let color = decoder.colortype().map_err(fail)?;
+        // 0 = WhiteIsZero: fax scans store ink as 1.
+        let white_is_zero = decoder
+            .get_tag_u32(Tag::PhotometricInterpretation)
+            .map(|p| p == 0)
+            .unwrap_or(false);
+        let data = decoder.read_image().map_err(fail)?;
+        let (wu, hu) = (w as usize, h as usize);
+        // Every layout becomes 8-bit samples, `channels` per pixel.
+        let (samples, channels): (Vec<u8>, usize) = match (color, data) {
+            (ColorType::Gray(1), DecodingResult::U8(packed)) => {
+                let stride = wu.div_ceil(8);
+                let mut out = Vec::with_capacity(wu * hu);
+                for y in 0..hu {
+                    for x in 0..wu {
+                        let bit = packed.get(y * stride + x / 8).map_or(0, |b| (b >> (7 - x % 8)) & 1);
+                        out.push(if bit == 1 { 255 } else { 0 });
+                    }
+                }
+                (out, 1)
+            }
+            (ColorType::Gray(8), DecodingResult::U8(v)) => (v, 1),
+            (ColorType::GrayA(8), DecodingResult::U8(v)) => (v, 2),
+            (ColorType::RGB(8), DecodingResult::U8(v)) => (v, 3),
+            (ColorType::RGBA(8), DecodingResult::U8(v)) => (v, 4),
+            (ColorType::Gray(16), DecodingResult::U16(v)) => (v.iter().map(|s| (s >> 8) as u8).collect(), 1),
+            (ColorType::GrayA(16), DecodingResult::U16(v)) => (v.iter().map(|s| (s >> 8) as u8).collect(), 2),
+            (ColorType::RGB(16), DecodingResult::U16(v)) => (v.iter().map(|s| (s >> 8) as u8).collect(), 3),
+            (ColorType::RGBA(16), DecodingResult::U16(v)) => (v.iter().map(|s| (s >> 8) as u8).collect(), 4),
+            (other, _) => return Err(format!("page {number}: unsupported TIFF pixel layout {other:?}")),
+        };
+        if samples.len() < wu * hu * channels {
+            return Err(format!("page {number}: corrupt or truncated TIFF page: too few pixels"));
+        }
+        let invert = white_is_zero && channels <= 2;
+        let page = RgbImage::from_fn(w, h, |x, y| {
+            let i = (y as usize * wu + x as usize) * channels;
+            let px = &samples[i..i + channels];
+            let (rgb, alpha) = match channels {
+                1 | 2 => ([px[0]; 3], px.get(1).copied()),
+                _ => ([px[0], px[1], px[2]], px.get(3).copied()),
+            };
+            let rgb = if invert { rgb.map(|c| 255 - c) } else { rgb };
+            let a = alpha.unwrap_or(255) as u32;
+            image::Rgb(rgb.map(|c| ((c as u32 * a + 255 * (255 - a) + 127) / 255) as u8))
+        });
+        pages.push(page);
+    }
+    Ok(pages)
+}
+
+enum DecodeFailure {
+    Reason(String),
+    TooLarge(u32, u32),
+}
+
+/// Decodes an image from memory: format from the content (not the extension),
+/// size checked from the header, EXIF orientation applied, alpha composited on white.
+fn decode(bytes: &[u8], by_extension: Option<ImageFormat>) -> Result<RgbImage, DecodeFailure> {
+    let mut reader = ImageReader::new(Cursor::new(bytes))
+        .with_guessed_format()
+        .map_err(|e| DecodeFailure::Reason(e.to_string()))?;
+    if reader.format().is_none() {
+        match by_extension {
+            Some(ImageFormat::Tga) => reader.set_format(ImageFormat::Tga),
+            _ => return Err(DecodeFailure::Reason("not an image format OCR Desk can read".into())),
+        }
+    }
+    let mut decoder = reader.into_decoder().map_err(|e| DecodeFailure::Reason(describe(&e)))?;
+    let (w, h) = decoder.dimensions();
+    if w > MAX_SIDE || h > MAX_SIDE || w as u64 * h as u64 > MAX_PIXELS {
+        return Err(DecodeFailure::TooLarge(w, h));
+    }
+    let mut limits = Limits::default();
+    limits.max_image_width = Some(MAX_SIDE);
+    limits.max_image_height = Some(MAX_SIDE);
+    limits.max_alloc = Some(MAX_PIXELS * 8);
+    decoder
+        .set_limits(limits)
+        .map_err(|e| DecodeFailure::Reason(describe(&e)))?;
+    let orientation = decoder.orientation().ok();
+    let mut image = DynamicImage::from_decoder(decoder).map_err(|e| DecodeFailure::Reason(describe(&e)))?;
+    if let Some(o) = orientation {
+        image.apply_orientation(o);
+    }
+    Ok(flatten_on_white(image))
+}
+
+fn describe(e: &image::ImageError) -> String {
+    match e {
+        image::ImageError::Unsupported(u) => format!("unsupported image: {u}"),
+        image::ImageError::Limits(l) => format!("image exceeds limits: {l}"),
+        other => format!("corrupt or truncated image: {other}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn transparent_pixels_become_white() {
+        let mut img = image::RgbaImage::new(2, 1);
+        img.put_pixel(0, 0, image::Rgba([0, 0, 0, 0]));
+        img.put_pixel(1, 0, image::Rgba([0, 0, 0, 255]));
+        let flat = flatten_on_white(DynamicImage::ImageRgba8(img));
+        assert_eq!(flat.get_pixel(0, 0).0, [255, 255, 255]);
+        assert_eq!(flat.get_pixel(1, 0).0, [0, 0, 0]);
+    }
+
+    #[test]
+    fn garbage_bytes_are_not_an_image() {
+        assert!(matches!(
+            decode(b"hello, this is text", None),
+            Err(DecodeFailure::Reason(_))
+        ));
+        // Named .tga, the bytes still have to decode as TGA.
+        assert!(matches!(
+            decode(b"hello", Some(ImageFormat::Tga)),
+            Err(DecodeFailure::Reason(_))
+        ));
+    }
+}
