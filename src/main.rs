@@ -14,6 +14,7 @@ use ocrdesk::document::{OpenOptions, PageSelection};
 use ocrdesk::eval::{self, PageScore};
 use ocrdesk::ocr::Parallelism;
 use ocrdesk::ocr::geometry::{Point, Quad};
+use ocrdesk::ocr::orientation::Affine;
 use ocrdesk::pipeline::{ReadError, read_files};
 use ocrdesk::{Document, EngineOptions, OcrEngine, export};
 
@@ -127,6 +128,15 @@ struct EngineArgs {
     /// Detection: second pass at the scale the text needs, not the full size (tuning).
     #[arg(long, hide = true)]
     det_refine: bool,
+    /// Leave out text printed in light ink: watermarks, pale stamps.
+    #[arg(long)]
+    drop_watermarks: bool,
+    /// Read every page as it lies, without finding its orientation (tuning).
+    #[arg(long, hide = true)]
+    no_page_orientation: bool,
+    /// Straighten pages tilted by at least this many degrees (tuning).
+    #[arg(long, hide = true)]
+    deskew_above: Option<f32>,
 }
 
 #[derive(clap::Args)]
@@ -147,6 +157,10 @@ struct EvalArgs {
     /// core, and report wall time per image.
     #[arg(long)]
     batch: bool,
+    /// Turn every image clockwise by this many degrees (any angle) before reading
+    /// it, truth boxes with it: measures reading pages that lie sideways or skewed.
+    #[arg(long, allow_hyphen_values = true)]
+    rotate: Option<f32>,
 }
 
 fn main() -> ExitCode {
@@ -198,6 +212,15 @@ fn engine(args: &EngineArgs, parallelism: Parallelism) -> anyhow::Result<OcrEngi
     }
     if args.det_refine {
         options.det_size.refine_to_text_size = true;
+    }
+    if args.drop_watermarks {
+        options.drop_light_text = true;
+    }
+    if args.no_page_orientation {
+        options.page_orientation = false;
+    }
+    if let Some(d) = args.deskew_above {
+        options.deskew_above = d;
     }
     Ok(OcrEngine::new(options)?)
 }
@@ -404,6 +427,19 @@ fn run_eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
             }
         }
     }
+    // Rotated copies live in a scratch folder for the length of the run.
+    // Boxes read on a turned copy are scored after being turned back, so both the
+    // truth and the prediction are put in reading order on the upright page.
+    let scratch = args.rotate.map(|_| ScratchDir::new()).transpose()?;
+    let mut turned_back: HashMap<PathBuf, Affine> = HashMap::new();
+    if let (Some(degrees), Some(scratch)) = (args.rotate, &scratch) {
+        for (_, samples) in &mut subsets {
+            for (sample, _) in samples.iter_mut() {
+                let back = rotate_sample(sample, degrees, &scratch.0)?;
+                turned_back.insert(sample.image.clone(), back);
+            }
+        }
+    }
     for (name, samples) in subsets {
         let paths: Vec<PathBuf> = samples.iter().map(|(s, _)| s.image.clone()).collect();
         let mut tally = Tally::default();
@@ -420,6 +456,10 @@ fn run_eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
                         .pages
                         .iter()
                         .flat_map(|p| p.lines.iter().map(|l| (l.text.clone(), l.quad)))
+                        .map(|(text, quad)| match turned_back.get(&paths[i]) {
+                            Some(back) => (text, back.apply_quad(&quad)),
+                            None => (text, quad),
+                        })
                         .collect();
                     for page in &doc.pages {
                         tally.inference_ms += page.timings.inference_ms;
@@ -475,6 +515,37 @@ fn run_eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
     } else {
         ExitCode::SUCCESS
     })
+}
+
+/// Replaces the sample's image by a copy turned by `degrees`; returns the map
+/// from the copy's coordinates back to the original's.
+fn rotate_sample(sample: &mut eval::Sample, degrees: f32, dir: &Path) -> anyhow::Result<Affine> {
+    let pages = ocrdesk::document::open(&sample.image)?;
+    let page = pages.first().context("no page")?;
+    let (turned, back) = ocrdesk::ocr::orientation::turn(&page.image, degrees);
+    let target = dir.join(format!("{}.png", file_name(&sample.image)));
+    turned
+        .save(&target)
+        .with_context(|| format!("cannot write {}", target.display()))?;
+    sample.image = target;
+    Ok(back)
+}
+
+/// A folder removed when dropped.
+struct ScratchDir(PathBuf);
+
+impl ScratchDir {
+    fn new() -> anyhow::Result<Self> {
+        let dir = std::env::temp_dir().join(format!("ocrdesk-eval-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        Ok(Self(dir))
+    }
+}
+
+impl Drop for ScratchDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
 }
 
 fn print_report(ours: &[(String, Tally)], theirs: &HashMap<String, Tally>, with_peer: bool) {

@@ -11,7 +11,7 @@ use crate::analysis::reading_order::reading_order;
 use crate::document::{self, OpenOptions, PageContent, TextLayerPage};
 use crate::error::{DocumentError, OcrError};
 use crate::ocr::OcrEngine;
-use crate::result::{Document, Line, Page, StageTimings, TextSource};
+use crate::result::{Document, Line, Page, PageOrientation, StageTimings, TextSource};
 
 /// Why a file could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -49,7 +49,7 @@ pub fn read_document(
                 index: page.index,
                 width: image.width(),
                 height: image.height(),
-                direction: 0,
+                orientation: text.orientation,
                 source: TextSource::Ocr,
                 lines: text.lines,
                 timings: text.timings,
@@ -99,7 +99,11 @@ fn text_layer_page(index: usize, layer: TextLayerPage) -> Page {
         index,
         width: layer.width,
         height: layer.height,
-        direction: 0,
+        // The layer's own geometry: PDFium renders the page as its /Rotate says.
+        orientation: PageOrientation {
+            confidence: 1.0,
+            ..PageOrientation::default()
+        },
         source: TextSource::TextLayer,
         lines,
         timings: StageTimings::default(),

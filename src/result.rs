@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::ocr::geometry::Quad;
+pub use crate::ocr::orientation::PageOrientation;
 
 /// One text line as read.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -55,8 +56,8 @@ pub struct Page {
     pub index: usize,
     pub width: u32,
     pub height: u32,
-    /// Clockwise rotation, in degrees, that makes the page upright (0, 90, 180, 270).
-    pub direction: u16,
+    /// How the page lay: the turn that makes it upright, its skew, how sure.
+    pub orientation: PageOrientation,
     pub source: TextSource,
     pub lines: Vec<Line>,
     pub timings: StageTimings,

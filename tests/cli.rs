@@ -34,7 +34,9 @@ fn json_output_has_the_documented_shape() {
     assert_eq!(page["index"], 0);
     assert_eq!(page["width"], image::open(&img).expect("fixture").width());
     assert_eq!(page["source"], "ocr");
-    assert_eq!(page["direction"], 0);
+    assert_eq!(doc["page_count"], 1);
+    assert_eq!(page["orientation"]["direction"], 0);
+    assert_eq!(page["orientation"]["unsure"], false);
     for key in [
         "decode_ms",
         "detection_ms",

@@ -60,6 +60,7 @@ fn upside_down_line_is_turned_and_read() {
     assert_eq!(page.lines.len(), 1);
     assert_eq!(page.lines[0].text, "Upside down receipt line 42");
     assert!(page.lines[0].upside_down);
+    assert_eq!(page.orientation.direction, 180);
 }
 
 #[test]

@@ -2,3 +2,4 @@
 //! Pure functions on lines, testable without models.
 
 pub mod reading_order;
+pub mod watermark;

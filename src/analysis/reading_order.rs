@@ -3,7 +3,7 @@
 //! Lines are grouped into rows by vertical overlap (scale-aware, unlike a fixed
 //! pixel threshold), rows are read top to bottom, lines in a row left to right.
 
-use crate::ocr::geometry::{Quad, bounds};
+use crate::ocr::geometry::{Point, Quad, bounds};
 use crate::result::Line;
 
 /// Vertical extent and left edge of a box.
@@ -57,7 +57,15 @@ pub fn reading_order(quads: &[Quad]) -> Vec<usize> {
 
 /// Puts lines in reading order.
 pub fn sort_lines(lines: &mut Vec<Line>) {
-    let quads: Vec<Quad> = lines.iter().map(|l| l.quad).collect();
+    sort_lines_levelled(lines, 0.0);
+}
+
+/// Sorts lines into reading order on a page whose text tilts `skew` degrees
+/// clockwise: rows are found along the tilt, not across it.
+pub fn sort_lines_levelled(lines: &mut Vec<Line>, skew: f32) {
+    let (sin, cos) = (-skew).to_radians().sin_cos();
+    let level = |q: &Quad| q.map(|p| Point::new(p.x * cos - p.y * sin, p.x * sin + p.y * cos));
+    let quads: Vec<Quad> = lines.iter().map(|l| level(&l.quad)).collect();
     let order = reading_order(&quads);
     let mut taken: Vec<Option<Line>> = std::mem::take(lines).into_iter().map(Some).collect();
     lines.extend(order.into_iter().filter_map(|i| taken[i].take()));

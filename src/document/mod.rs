@@ -95,13 +95,30 @@ pub struct PageImage {
 pub fn for_each_page(
     path: &Path,
     options: &OpenOptions,
-    mut on_page: impl FnMut(SourcePage) -> ControlFlow<()>,
+    on_page: impl FnMut(SourcePage) -> ControlFlow<()>,
 ) -> Result<usize, DocumentError> {
     let bytes = read_bytes(path)?;
-    if is_pdf(&bytes) {
-        return pdf::for_each_page(path, &bytes, options, &mut on_page);
+    for_each_page_of(path, &bytes, options, on_page)
+}
+
+/// As [`for_each_page`], for a file already in memory; `path` names it in
+/// errors, and its extension identifies formats without a signature (TGA, PCX).
+pub fn for_each_page_of(
+    path: &Path,
+    bytes: &[u8],
+    options: &OpenOptions,
+    mut on_page: impl FnMut(SourcePage) -> ControlFlow<()>,
+) -> Result<usize, DocumentError> {
+    if bytes.is_empty() {
+        return Err(DocumentError::Unreadable {
+            path: path.to_owned(),
+            reason: "the file is empty (0 bytes)".into(),
+        });
     }
-    let images = raster::open(path, &bytes)?;
+    if is_pdf(bytes) {
+        return pdf::for_each_page(path, bytes, options, &mut on_page);
+    }
+    let images = raster::open(path, bytes)?;
     let count = images.len();
     let selected = options.pages.indices(count).map_err(|e| DocumentError::Unreadable {
         path: path.to_owned(),

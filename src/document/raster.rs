@@ -1,4 +1,6 @@
-//! Raster images through the `image` crate, and every page of a multi-page TIFF.
+//! Raster images: the `image` crate for the common formats, the `tiff` crate for
+//! every page of a multi-page TIFF, `pcx` for PCX and `psd` for Photoshop files
+//! (their flattened composite).
 
 use std::io::Cursor;
 use std::path::Path;
@@ -17,7 +19,19 @@ pub(super) fn open(path: &Path, bytes: &[u8]) -> Result<Vec<RgbImage>, DocumentE
     // The content names the format; only formats without a signature (TGA) fall back
     // to the file's extension.
     let by_extension = ImageFormat::from_path(path).ok();
-    let image = decode(bytes, by_extension).map_err(|reason| match reason {
+    let named_pcx = path.extension().is_some_and(|e| e.eq_ignore_ascii_case("pcx"));
+    // A decoder bug must not take the application down: a panic is a bad file.
+    let decoded = std::panic::catch_unwind(|| {
+        if bytes.starts_with(b"8BPS") {
+            decode_psd(bytes)
+        } else if looks_like_pcx(bytes, named_pcx) {
+            decode_pcx(bytes)
+        } else {
+            decode(bytes, by_extension)
+        }
+    })
+    .unwrap_or_else(|_| Err(DecodeFailure::Reason("corrupt image: the decoder failed on it".into())));
+    let image = decoded.map_err(|reason| match reason {
         DecodeFailure::Reason(r) => unreadable(r),
         DecodeFailure::TooLarge(width, height) => DocumentError::TooLarge {
             path: path.to_owned(),
@@ -123,6 +137,11 @@ fn decode(bytes: &[u8], by_extension: Option<ImageFormat>) -> Result<RgbImage, D
             _ => return Err(DecodeFailure::Reason("not an image format OCR Desk can read".into())),
         }
     }
+    if reader.format() == Some(ImageFormat::Jpeg) && jpeg_is_truncated(bytes) {
+        return Err(DecodeFailure::Reason(
+            "corrupt or truncated JPEG: the image data ends before the image does".into(),
+        ));
+    }
     let mut decoder = reader.into_decoder().map_err(|e| DecodeFailure::Reason(describe(&e)))?;
     let (w, h) = decoder.dimensions();
     if w > MAX_SIDE || h > MAX_SIDE || w as u64 * h as u64 > MAX_PIXELS {
@@ -141,6 +160,64 @@ fn decode(bytes: &[u8], by_extension: Option<ImageFormat>) -> Result<RgbImage, D
         image.apply_orientation(o);
     }
     Ok(flatten_on_white(image))
+}
+
+/// A JPEG whose last scan never reaches its end-of-image marker was cut short.
+/// (Decoders fill the missing part with grey and report nothing.) Entropy-coded
+/// data cannot hold the marker bytes, so the last EOI must follow the last SOS.
+fn jpeg_is_truncated(bytes: &[u8]) -> bool {
+    let last = |marker: u8| bytes.windows(2).rposition(|w| w == [0xFF, marker]);
+    match (last(0xDA), last(0xD9)) {
+        (Some(sos), Some(eoi)) => eoi < sos,
+        (Some(_), None) => true,
+        _ => false,
+    }
+}
+
+fn check_dimensions(w: u32, h: u32) -> Result<(), DecodeFailure> {
+    if w > MAX_SIDE || h > MAX_SIDE || w as u64 * h as u64 > MAX_PIXELS {
+        return Err(DecodeFailure::TooLarge(w, h));
+    }
+    Ok(())
+}
+
+/// PCX has a weak signature (0x0A, a version, an encoding, a bit depth): trusted
+/// when the file is named .pcx or every header field is a valid value.
+fn looks_like_pcx(bytes: &[u8], named_pcx: bool) -> bool {
+    bytes.len() >= 128
+        && bytes[0] == 0x0A
+        && (named_pcx || (matches!(bytes[1], 0 | 2 | 3 | 4 | 5) && bytes[2] <= 1 && matches!(bytes[3], 1 | 2 | 4 | 8)))
+}
+
+fn decode_pcx(bytes: &[u8]) -> Result<RgbImage, DecodeFailure> {
+    let corrupt = |e: std::io::Error| DecodeFailure::Reason(format!("corrupt or truncated PCX image: {e}"));
+    let mut reader = pcx::Reader::from_mem(bytes).map_err(corrupt)?;
+    let (w, h) = (reader.width() as u32, reader.height() as u32);
+    check_dimensions(w, h)?;
+    let mut rgb = vec![0u8; w as usize * h as usize * 3];
+    reader.read_rgb_pixels(&mut rgb).map_err(corrupt)?;
+    RgbImage::from_raw(w, h, rgb).ok_or_else(|| DecodeFailure::Reason("corrupt PCX image".into()))
+}
+
+/// A Photoshop file's flattened composite image.
+fn decode_psd(bytes: &[u8]) -> Result<RgbImage, DecodeFailure> {
+    // Header: signature, version, 6 reserved, channels, then height and width.
+    let field = |at: usize| {
+        bytes
+            .get(at..at + 4)
+            .map(|b| u32::from_be_bytes([b[0], b[1], b[2], b[3]]))
+    };
+    let (Some(h), Some(w)) = (field(14), field(18)) else {
+        return Err(DecodeFailure::Reason(
+            "corrupt or truncated PSD image: short header".into(),
+        ));
+    };
+    check_dimensions(w, h)?;
+    let psd = psd::Psd::from_bytes(bytes)
+        .map_err(|e| DecodeFailure::Reason(format!("corrupt or unsupported PSD image: {e}")))?;
+    let rgba = image::RgbaImage::from_raw(psd.width(), psd.height(), psd.rgba())
+        .ok_or_else(|| DecodeFailure::Reason("corrupt PSD image: too few pixels".into()))?;
+    Ok(flatten_on_white(DynamicImage::ImageRgba8(rgba)))
 }
 
 fn describe(e: &image::ImageError) -> String {

@@ -50,6 +50,23 @@ impl LineCrop {
         }
     }
 
+    /// The start of the line, at most `max_ratio` heights long.
+    pub fn head(&self, max_ratio: f32) -> Self {
+        let keep = (max_ratio * self.height / self.width).min(1.0);
+        if keep >= 1.0 {
+            return *self;
+        }
+        let c = self.corners;
+        let along = |from: super::geometry::Point, to: super::geometry::Point| {
+            super::geometry::Point::new(from.x + (to.x - from.x) * keep, from.y + (to.y - from.y) * keep)
+        };
+        Self {
+            corners: [c[0], along(c[0], c[1]), along(c[3], c[2]), c[3]],
+            width: self.width * keep,
+            height: self.height,
+        }
+    }
+
     pub fn aspect_ratio(&self) -> f32 {
         self.width / self.height
     }

@@ -9,6 +9,7 @@ pub mod ctc;
 pub mod detect;
 pub mod geometry;
 pub mod model;
+pub mod orientation;
 pub mod runtime;
 
 use std::borrow::Cow;
@@ -20,7 +21,7 @@ use std::time::Instant;
 use image::RgbImage;
 use ndarray::{Array4, Axis, Ix3};
 
-use crate::analysis::reading_order;
+use crate::analysis::{reading_order, watermark};
 use crate::assets;
 use crate::error::OcrError;
 use crate::result::{Line, StageTimings};
@@ -28,11 +29,19 @@ use crop::LineCrop;
 use ctc::Charset;
 use detect::{DbParams, DetSizePolicy};
 use model::{InferenceModel, OrtModel};
+use orientation::PageOrientation;
 
 /// Height of recogniser input.
 pub const REC_HEIGHT: usize = 48;
 /// Narrowest recogniser input (PaddleOCR's 3×48×320 shape).
 pub const REC_MIN_WIDTH: usize = 320;
+/// A page orientation the line classifier is less sure of than this is checked
+/// with the recogniser.
+const VERIFY_BELOW: f32 = 0.95;
+/// Lines read both ways round to check a page orientation.
+const VERIFY_LINES: usize = 4;
+/// ... and only their first this-many heights: enough text to tell.
+const VERIFY_MAX_RATIO: f32 = 10.0;
 /// Orientation classifier input size.
 pub const CLS_HEIGHT: usize = 48;
 pub const CLS_WIDTH: usize = 192;
@@ -61,6 +70,17 @@ pub struct EngineOptions {
     /// Most bytes one recogniser output may take (`lines × steps × classes × 4`):
     /// batches of very wide lines are made smaller so that memory stays bounded.
     pub rec_output_budget: usize,
+    /// Find the page's orientation (0/90/180/270) and skew, and read a page that
+    /// is not upright turned upright.
+    pub page_orientation: bool,
+    /// Straighten a page whose text tilts by at least this many degrees.
+    pub deskew_above: f32,
+    /// A page orientation backed by less than this share of the lines is unsure.
+    pub orientation_unsure_below: f32,
+    /// Drop lines printed in light ink (watermarks, pale stamps).
+    pub drop_light_text: bool,
+    /// Ink at least this bright (0–255) is light.
+    pub light_ink: u8,
 }
 
 impl Default for EngineOptions {
@@ -77,6 +97,11 @@ impl Default for EngineOptions {
             cls_batch_size: 24,
             rec_min_width: REC_MIN_WIDTH,
             rec_output_budget: 48 << 20,
+            page_orientation: true,
+            deskew_above: 15.0,
+            orientation_unsure_below: 0.8,
+            drop_light_text: false,
+            light_ink: watermark::DEFAULT_LIGHT_INK,
         }
     }
 }
@@ -99,6 +124,8 @@ pub enum Parallelism {
 pub struct PageText {
     /// Lines in reading order.
     pub lines: Vec<Line>,
+    /// How the page lay, as found (upright unless orientation finding is on).
+    pub orientation: PageOrientation,
     pub timings: StageTimings,
 }
 
@@ -179,8 +206,22 @@ impl OcrEngine {
         }
     }
 
-    /// Reads every text line of an image.
+    /// Reads every text line of an image. With [`EngineOptions::page_orientation`],
+    /// a page lying sideways, upside down or skewed is read upright; the boxes are
+    /// still in `image`'s coordinates.
     pub fn read(&self, image: &RgbImage) -> Result<PageText, OcrError> {
+        if self.options.drop_light_text {
+            let t = Instant::now();
+            let clean = watermark::whiten_light_ink(image, self.options.light_ink);
+            let mut text = self.read_page(&clean, self.options.page_orientation)?;
+            text.timings.detection_ms += ms(t) - text.timings.total_ms;
+            text.timings.total_ms = ms(t);
+            return Ok(text);
+        }
+        self.read_page(image, self.options.page_orientation)
+    }
+
+    fn read_page(&self, image: &RgbImage, find_orientation: bool) -> Result<PageText, OcrError> {
         let started = Instant::now();
         let mut timings = StageTimings::default();
 
@@ -190,18 +231,64 @@ impl OcrEngine {
         timings.inference_ms += det_model_time;
 
         let mut crops: Vec<LineCrop> = boxes.iter().map(|b| LineCrop::from_quad(&b.quad)).collect();
-        let mut upside_down = vec![false; crops.len()];
+        // Probability that each crop reads upside down.
+        let mut p_upside_down = vec![0.0; crops.len()];
         if self.options.line_orientation && !crops.is_empty() {
             let t = Instant::now();
-            let (flags, model_time) = self.classify(image, &crops)?;
-            for (crop, &flip) in crops.iter_mut().zip(&flags) {
-                if flip {
-                    *crop = crop.rotated_180();
-                }
-            }
-            upside_down = flags;
+            let (p, model_time) = self.classify(image, &crops)?;
+            p_upside_down = p;
             timings.orientation_ms = ms(t);
             timings.inference_ms += model_time;
+        }
+
+        let mut found = orientation::estimate(&crops, &p_upside_down, self.options.orientation_unsure_below);
+        if find_orientation && (found.direction != 0 || found.confidence < VERIFY_BELOW) {
+            // The line classifier alone is unsure, or says the page is turned: the
+            // recogniser settles which way round the longest lines read.
+            let t = Instant::now();
+            let (checked, model_time) = self.verify_direction(image, &crops, found)?;
+            found = checked;
+            timings.orientation_ms += ms(t);
+            timings.inference_ms += model_time;
+        }
+        if find_orientation {
+            // Quarter turns move pixels exactly; a skew is only resampled away when
+            // it is too steep for the detector (resampling blurs small print).
+            let straighten = if found.skew.abs() >= self.options.deskew_above {
+                found.skew
+            } else {
+                0.0
+            };
+            let turn_by = found.direction as f32 - straighten;
+            if turn_by != 0.0 {
+                // Read again upright: the detector and the reading order work best
+                // on level text. Boxes go back to this image's coordinates.
+                let (upright, back) = orientation::turn(image, turn_by);
+                let mut text = self.read_page(&upright, false)?;
+                for line in &mut text.lines {
+                    line.quad = back.apply_quad(&line.quad);
+                    // Upside down as the image was given.
+                    line.upside_down ^= found.direction == 180;
+                }
+                text.orientation = PageOrientation {
+                    // What is left after straightening, measured on the upright page.
+                    skew: straighten + text.orientation.skew,
+                    ..found
+                };
+                text.timings.detection_ms += timings.detection_ms;
+                text.timings.orientation_ms += timings.orientation_ms;
+                text.timings.inference_ms += timings.inference_ms;
+                text.timings.total_ms = ms(started);
+                return Ok(text);
+            }
+        }
+
+        let threshold = self.options.orientation_threshold;
+        let upside_down: Vec<bool> = p_upside_down.iter().map(|&p| p > 0.5 && p > threshold).collect();
+        for (crop, &flip) in crops.iter_mut().zip(&upside_down) {
+            if flip {
+                *crop = crop.rotated_180();
+            }
         }
 
         let t = Instant::now();
@@ -211,22 +298,40 @@ impl OcrEngine {
 
         let mut lines: Vec<Line> = boxes
             .into_iter()
+            .zip(crops)
             .zip(decoded)
             .zip(upside_down)
-            .filter_map(|((b, d), flipped)| {
+            .filter_map(|(((b, crop), d), flipped)| {
                 let text = d.text.trim().to_owned();
                 (!text.is_empty() && d.confidence >= self.options.min_confidence).then_some(Line {
                     text,
-                    quad: b.quad,
+                    // The crop's corners start where the text starts.
+                    quad: crop.corners,
                     confidence: d.confidence,
                     detection_score: b.score,
                     upside_down: flipped,
                 })
             })
             .collect();
-        reading_order::sort_lines(&mut lines);
+        if self.options.drop_light_text {
+            lines.retain(|l| !watermark::is_light(image, &l.quad, self.options.light_ink));
+        }
+        // Rows of a tilted page are found along the tilt.
+        reading_order::sort_lines_levelled(&mut lines, found.skew);
         timings.total_ms = ms(started);
-        Ok(PageText { lines, timings })
+        let orientation = if find_orientation {
+            found
+        } else {
+            PageOrientation {
+                skew: found.skew,
+                ..PageOrientation::default()
+            }
+        };
+        Ok(PageText {
+            lines,
+            orientation,
+            timings,
+        })
     }
 
     /// Detection: returns boxes in image coordinates and the time inside the model.
@@ -285,21 +390,84 @@ impl OcrEngine {
         Ok((boxes, model_time))
     }
 
-    /// Line orientation: `true` for each crop that reads upside down.
-    fn classify(&self, image: &RgbImage, crops: &[LineCrop]) -> Result<(Vec<bool>, f64), OcrError> {
+    /// Reads the longest lines along the page's text axis both ways round; the
+    /// way that reads with more confidence, by line length, is the page's.
+    fn verify_direction(
+        &self,
+        image: &RgbImage,
+        crops: &[LineCrop],
+        found: PageOrientation,
+    ) -> Result<(PageOrientation, f64), OcrError> {
+        // Quarter turn (clockwise, of the text) that `found` stands for.
+        let quarter = (4 - found.direction as usize / 90) % 4;
+        let mut candidates: Vec<(f32, LineCrop)> = crops
+            .iter()
+            .filter(|c| c.aspect_ratio() >= 2.0)
+            .filter_map(|c| {
+                let q = orientation::quarter_of(c);
+                // Same axis as the page; cut so that it reads the `quarter` way.
+                (q % 2 == quarter % 2).then(|| (c.width, if q == quarter { *c } else { c.rotated_180() }))
+            })
+            .collect();
+        candidates.sort_by(|a, b| b.0.total_cmp(&a.0));
+        candidates.truncate(VERIFY_LINES);
+        if candidates.is_empty() {
+            return Ok((found, 0.0));
+        }
+        let both_ways: Vec<LineCrop> = candidates
+            .iter()
+            .map(|(_, c)| c.head(VERIFY_MAX_RATIO))
+            .flat_map(|c| [c, c.rotated_180()])
+            .collect();
+        let (decoded, model_time) = self.recognize(image, &both_ways)?;
+        let (mut agree, mut total) = (0.0, 0.0);
+        for (i, (width, _)) in candidates.iter().enumerate() {
+            let (as_found, turned) = (&decoded[2 * i], &decoded[2 * i + 1]);
+            let score = |d: &ctc::Decoded| if d.text.trim().is_empty() { 0.0 } else { d.confidence };
+            let (a, b) = (score(as_found), score(turned));
+            if a == b {
+                continue;
+            }
+            total += width;
+            if a > b {
+                agree += width;
+            }
+        }
+        if total == 0.0 {
+            return Ok((found, model_time));
+        }
+        let share = agree / total;
+        let (direction, confidence) = if share >= 0.5 {
+            (found.direction, share)
+        } else {
+            ((found.direction + 180) % 360, 1.0 - share)
+        };
+        Ok((
+            PageOrientation {
+                direction,
+                confidence,
+                unsure: confidence < self.options.orientation_unsure_below,
+                ..found
+            },
+            model_time,
+        ))
+    }
+
+    /// Line orientation: the probability that each crop reads upside down.
+    fn classify(&self, image: &RgbImage, crops: &[LineCrop]) -> Result<(Vec<f32>, f64), OcrError> {
         let batches = batches_by_width(crops, self.options.cls_batch_size);
         let (per_batch, model_time) = run_batches(&batches, self.batch_workers(), |batch| {
             let input = crops_tensor(image, crops, batch, CLS_HEIGHT, CLS_WIDTH);
             let t = Instant::now();
             let mut model_done = None;
-            let mut verdicts: Result<Vec<bool>, Vec<usize>> = Err(Vec::new());
+            let mut verdicts: Result<Vec<f32>, Vec<usize>> = Err(Vec::new());
             self.classifier.run(&input, &mut |output| {
                 model_done = Some(Instant::now());
                 verdicts = if output.shape() == [batch.len(), 2] {
                     Ok((0..batch.len())
                         .map(|slot| {
                             let (p0, p180) = (output[[slot, 0]], output[[slot, 1]]);
-                            p180 > p0 && p180 > self.options.orientation_threshold
+                            p180 / (p0 + p180).max(f32::MIN_POSITIVE)
                         })
                         .collect())
                 } else {
@@ -313,13 +481,13 @@ impl OcrEngine {
             })?;
             Ok((verdicts, model_time_until(t, model_done)))
         })?;
-        let mut flags = vec![false; crops.len()];
+        let mut p_upside_down = vec![0.0; crops.len()];
         for (batch, verdicts) in batches.iter().zip(per_batch) {
-            for (&i, flip) in batch.iter().zip(verdicts) {
-                flags[i] = flip;
+            for (&i, p) in batch.iter().zip(verdicts) {
+                p_upside_down[i] = p;
             }
         }
-        Ok((flags, model_time))
+        Ok((p_upside_down, model_time))
     }
 
     /// Recognition in width-sorted batches; results in the crops' order.

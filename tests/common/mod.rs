@@ -38,6 +38,11 @@ pub fn text_width(text: &str, size: f32) -> f32 {
 
 /// Draws `text` in black with its top-left at (x, y).
 pub fn draw_text(img: &mut RgbImage, text: &str, x: f32, y: f32, size: f32) {
+    draw_text_in(img, text, x, y, size, [0, 0, 0]);
+}
+
+/// Draws `text` in `colour` (as ink: never lightens what is already there).
+pub fn draw_text_in(img: &mut RgbImage, text: &str, x: f32, y: f32, size: f32, colour: [u8; 3]) {
     let f = font().as_scaled(PxScale::from(size));
     let mut caret = x;
     let mut prev = None;
@@ -55,9 +60,10 @@ pub fn draw_text(img: &mut RgbImage, text: &str, x: f32, y: f32, size: f32) {
                 let (px, py) = (b.min.x as i32 + gx as i32, b.min.y as i32 + gy as i32);
                 if px >= 0 && py >= 0 && (px as u32) < img.width() && (py as u32) < img.height() {
                     let p = img.get_pixel_mut(px as u32, py as u32);
-                    let ink = (coverage.clamp(0.0, 1.0) * 255.0) as u8;
-                    for ch in p.0.iter_mut() {
-                        *ch = (*ch).min(255 - ink);
+                    let cover = coverage.clamp(0.0, 1.0);
+                    for (ch, &c) in p.0.iter_mut().zip(&colour) {
+                        let inked = (255.0 - (255.0 - c as f32) * cover).round() as u8;
+                        *ch = (*ch).min(inked);
                     }
                 }
             });

@@ -1,0 +1,256 @@
+//! Page orientation (0/90/180/270) and skew, from the lines the detector found.
+//!
+//! Each line crop knows the direction its text reads once the 0/180 classifier
+//! has turned it: from its first corner to its second. The page's orientation is
+//! the quarter turn most of the line length agrees on; its skew is the
+//! length-weighted median of the lines' remaining angles. A page that is not
+//! upright is turned upright (quarter turns are exact pixel moves, skew is
+//! resampled) and read again; boxes are mapped back to the original image.
+
+use image::{Rgb, RgbImage};
+use serde::{Deserialize, Serialize};
+
+use super::crop::LineCrop;
+use super::geometry::{Point, Quad};
+
+/// Lines shorter than this many heights say little about their direction (a
+/// lone digit is as tall as it is wide) and do not vote.
+const MIN_VOTING_ASPECT: f32 = 2.0;
+
+/// How the page lies, as found by the engine.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PageOrientation {
+    /// Clockwise rotation, in degrees, that makes the page upright: 0, 90, 180 or 270.
+    pub direction: u16,
+    /// Remaining clockwise tilt of the text, in degrees (the page was turned by
+    /// `-skew` more to straighten it when that was worth doing).
+    pub skew: f32,
+    /// Share of the voting line length that agrees on `direction`, 0 to 1.
+    pub confidence: f32,
+    /// Too few or disagreeing lines: the app offers a one-click override.
+    pub unsure: bool,
+}
+
+/// Estimates the page's orientation from its line crops as cut (before any
+/// 0/180 turn) and the classifier's probability that each reads upside down.
+/// The evidence is soft: an unsure line votes a little for both ways.
+pub fn estimate(crops: &[LineCrop], p_upside_down: &[f32], unsure_below: f32) -> PageOrientation {
+    let mut weight = [0f32; 4];
+    let mut residuals: [Vec<(f32, f32)>; 2] = Default::default();
+    for (i, crop) in crops.iter().enumerate() {
+        if crop.aspect_ratio() < MIN_VOTING_ASPECT {
+            continue;
+        }
+        let (a, b) = (crop.corners[0], crop.corners[1]);
+        // Clockwise angle of the reading direction (image y points down).
+        let angle = (b.y - a.y).atan2(b.x - a.x).to_degrees();
+        let quarter = (angle / 90.0).round();
+        let q = (quarter as i32).rem_euclid(4) as usize;
+        let p = p_upside_down.get(i).copied().unwrap_or(0.0).clamp(0.0, 1.0);
+        weight[q] += crop.width * (1.0 - p);
+        weight[(q + 2) % 4] += crop.width * p;
+        // The tilt is the same whichever way the line reads.
+        residuals[q % 2].push((angle - quarter * 90.0, crop.width));
+    }
+    let total: f32 = weight.iter().sum();
+    if total <= 0.0 {
+        return PageOrientation {
+            // Boxes but no line long enough to vote: say so.
+            unsure: !crops.is_empty(),
+            ..PageOrientation::default()
+        };
+    }
+    let best = (0..4).max_by(|&a, &b| weight[a].total_cmp(&weight[b])).unwrap_or(0);
+    let confidence = weight[best] / total;
+    PageOrientation {
+        direction: ((4 - best) % 4) as u16 * 90,
+        skew: weighted_median(&mut residuals[best % 2]),
+        confidence,
+        unsure: confidence < unsure_below,
+    }
+}
+
+/// The quarter turn (0–3, clockwise) a crop reads along as cut.
+pub fn quarter_of(crop: &LineCrop) -> usize {
+    let (a, b) = (crop.corners[0], crop.corners[1]);
+    let angle = (b.y - a.y).atan2(b.x - a.x).to_degrees();
+    ((angle / 90.0).round() as i32).rem_euclid(4) as usize
+}
+
+fn weighted_median(values: &mut [(f32, f32)]) -> f32 {
+    values.sort_by(|a, b| a.0.total_cmp(&b.0));
+    let half = values.iter().map(|v| v.1).sum::<f32>() / 2.0;
+    let mut acc = 0.0;
+    for &(v, w) in values.iter() {
+        acc += w;
+        if acc >= half {
+            return v;
+        }
+    }
+    0.0
+}
+
+/// An affine map of the plane: `(x, y) → (a·x + b·y + c, d·x + e·y + f)`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Affine([f32; 6]);
+
+impl Affine {
+    pub fn apply(&self, p: Point) -> Point {
+        let [a, b, c, d, e, f] = self.0;
+        Point::new(a * p.x + b * p.y + c, d * p.x + e * p.y + f)
+    }
+
+    pub fn apply_quad(&self, q: &Quad) -> Quad {
+        q.map(|p| self.apply(p))
+    }
+
+    pub fn inverse(&self) -> Affine {
+        let [a, b, c, d, e, f] = self.0;
+        let det = a * e - b * d;
+        let (ia, ib, id, ie) = (e / det, -b / det, -d / det, a / det);
+        Affine([ia, ib, -(ia * c + ib * f), id, ie, -(id * c + ie * f)])
+    }
+}
+
+/// The page turned clockwise by `degrees` (any angle) on a canvas that holds all
+/// of it, paper-white where the turn uncovers nothing, and the map from the
+/// turned image's coordinates back to the original's (pixel (x, y) covers the
+/// square from (x, y) to (x + 1, y + 1)). Multiples of 90° move pixels exactly.
+pub fn turn(image: &RgbImage, degrees: f32) -> (RgbImage, Affine) {
+    let (w, h) = (image.width() as f32, image.height() as f32);
+    let normalised = degrees.rem_euclid(360.0);
+    // Which quarter turn (0–3) this is, if it is one.
+    let exact = (0..4u8).find(|&q| (normalised - q as f32 * 90.0).abs() < 1e-3);
+    let (sin, cos) = degrees.to_radians().sin_cos();
+    // Output size: the rotated bounding box.
+    let (out_w, out_h) = match exact {
+        Some(1 | 3) => (h, w),
+        Some(_) => (w, h),
+        None => (
+            (w * cos.abs() + h * sin.abs()).ceil(),
+            (w * sin.abs() + h * cos.abs()).ceil(),
+        ),
+    };
+    // Forward map (original → turned): rotate about the centre, move to the new centre.
+    let (cx, cy, ox, oy) = (w / 2.0, h / 2.0, out_w / 2.0, out_h / 2.0);
+    let forward = Affine([cos, -sin, ox - cos * cx + sin * cy, sin, cos, oy - sin * cx - cos * cy]);
+    let back = forward.inverse();
+    let turned = match exact {
+        Some(0) => image.clone(),
+        Some(1) => image::imageops::rotate90(image),
+        Some(2) => image::imageops::rotate180(image),
+        Some(_) => image::imageops::rotate270(image),
+        None => resample(image, &back, out_w as u32, out_h as u32),
+    };
+    (turned, back)
+}
+
+/// Bilinear resampling of `image` through `back` (output pixel → source point).
+fn resample(image: &RgbImage, back: &Affine, out_w: u32, out_h: u32) -> RgbImage {
+    let (w, h) = (image.width() as i64, image.height() as i64);
+    let raw = image.as_raw();
+    let white = [255f32; 3];
+    let px = |x: i64, y: i64| -> [f32; 3] {
+        if x < 0 || y < 0 || x >= w || y >= h {
+            return white;
+        }
+        let i = ((y * w + x) * 3) as usize;
+        [raw[i] as f32, raw[i + 1] as f32, raw[i + 2] as f32]
+    };
+    RgbImage::from_fn(out_w, out_h, |u, v| {
+        let p = back.apply(Point::new(u as f32 + 0.5, v as f32 + 0.5));
+        let (x, y) = (p.x - 0.5, p.y - 0.5);
+        let (x0, y0) = (x.floor(), y.floor());
+        let (fx, fy) = (x - x0, y - y0);
+        let (x0, y0) = (x0 as i64, y0 as i64);
+        let (a, b, c, d) = (px(x0, y0), px(x0 + 1, y0), px(x0, y0 + 1), px(x0 + 1, y0 + 1));
+        let mut out = [0u8; 3];
+        for k in 0..3 {
+            let top = a[k] + (b[k] - a[k]) * fx;
+            let bottom = c[k] + (d[k] - c[k]) * fx;
+            out[k] = (top + (bottom - top) * fy).round().clamp(0.0, 255.0) as u8;
+        }
+        Rgb(out)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A crop of a line `len` long and 20 high reading at `angle` degrees clockwise.
+    fn crop_at(angle: f32, len: f32) -> LineCrop {
+        let (s, c) = angle.to_radians().sin_cos();
+        let a = Point::new(500.0, 500.0);
+        let b = Point::new(a.x + c * len, a.y + s * len);
+        let d = Point::new(a.x - s * 20.0, a.y + c * 20.0);
+        let e = Point::new(b.x - s * 20.0, b.y + c * 20.0);
+        LineCrop {
+            corners: [a, b, e, d],
+            width: len,
+            height: 20.0,
+        }
+    }
+
+    fn estimate(crops: &[LineCrop], unsure_below: f32) -> PageOrientation {
+        super::estimate(crops, &vec![0.0; crops.len()], unsure_below)
+    }
+
+    #[test]
+    fn the_classifier_decides_between_opposite_turns_softly() {
+        // Two lines cut reading left to right; the classifier thinks both are
+        // probably upside down, though neither clears a 0.9 threshold.
+        let crops = [crop_at(0.0, 300.0), crop_at(0.0, 300.0)];
+        let found = super::estimate(&crops, &[0.8, 0.85], 0.8);
+        assert_eq!(found.direction, 180);
+        assert!((found.confidence - 0.825).abs() < 1e-3);
+    }
+
+    #[test]
+    fn the_page_turn_is_the_one_most_line_length_agrees_on() {
+        let upright = estimate(&[crop_at(0.5, 300.0), crop_at(-0.5, 200.0), crop_at(0.0, 100.0)], 0.8);
+        assert_eq!(upright.direction, 0);
+        assert!(upright.skew.abs() < 0.6 && upright.confidence == 1.0 && !upright.unsure);
+
+        // Text reading downwards: the page was turned a quarter clockwise, so a
+        // quarter anticlockwise (270° clockwise) makes it upright.
+        let down = estimate(
+            &[crop_at(93.0, 400.0), crop_at(92.0, 300.0), crop_at(-90.0, 100.0)],
+            0.8,
+        );
+        assert_eq!(down.direction, 270);
+        assert!((down.skew - 2.0).abs() < 1.1, "{down:?}");
+        assert!((down.confidence - 0.875).abs() < 1e-3);
+
+        assert_eq!(estimate(&[crop_at(180.0, 300.0)], 0.8).direction, 180);
+        assert_eq!(estimate(&[crop_at(-88.0, 300.0)], 0.8).direction, 90);
+        // Half the text one way, half the other: unsure.
+        assert!(estimate(&[crop_at(0.0, 300.0), crop_at(90.0, 300.0)], 0.8).unsure);
+        // Short boxes do not vote.
+        let short = estimate(&[crop_at(90.0, 30.0)], 0.8);
+        assert_eq!((short.direction, short.unsure), (0, true));
+    }
+
+    #[test]
+    fn a_turn_maps_points_back_to_the_original() {
+        let mut img = RgbImage::from_pixel(40, 20, Rgb([255, 255, 255]));
+        img.put_pixel(3, 5, Rgb([0, 0, 0]));
+        for degrees in [90.0, 180.0, 270.0] {
+            let (turned, back) = turn(&img, degrees);
+            let (x, y) = turned
+                .enumerate_pixels()
+                .find(|(_, _, p)| p.0 == [0, 0, 0])
+                .map(|(x, y, _)| (x, y))
+                .expect("the dark pixel survives a quarter turn");
+            // Pixel centres map to pixel centres.
+            let p = back.apply(Point::new(x as f32 + 0.5, y as f32 + 0.5));
+            assert!((p.x - 3.5).abs() < 1e-3 && (p.y - 5.5).abs() < 1e-3, "{degrees}: {p:?}");
+        }
+        let (turned, back) = turn(&img, 7.0);
+        assert!(turned.width() > 40 && turned.height() > 20);
+        // Corners uncovered by the turn are white paper.
+        assert_eq!(turned.get_pixel(0, 0).0, [255, 255, 255]);
+        let centre = back.apply(Point::new(turned.width() as f32 / 2.0, turned.height() as f32 / 2.0));
+        assert!((centre.x - 20.0).abs() < 1.0 && (centre.y - 10.0).abs() < 1.0);
+    }
+}
