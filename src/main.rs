@@ -161,6 +161,10 @@ struct EvalArgs {
     /// it, truth boxes with it: measures reading pages that lie sideways or skewed.
     #[arg(long, allow_hyphen_values = true)]
     rotate: Option<f32>,
+    /// With --rotate: turn each image back again before reading, to measure what
+    /// resampling alone costs (a control for the skew figures).
+    #[arg(long, requires = "rotate")]
+    rotate_and_back: bool,
 }
 
 fn main() -> ExitCode {
@@ -431,11 +435,11 @@ fn run_eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
     // Boxes read on a turned copy are scored after being turned back, so both the
     // truth and the prediction are put in reading order on the upright page.
     let scratch = args.rotate.map(|_| ScratchDir::new()).transpose()?;
-    let mut turned_back: HashMap<PathBuf, Affine> = HashMap::new();
+    let mut turned_back: HashMap<PathBuf, Vec<Affine>> = HashMap::new();
     if let (Some(degrees), Some(scratch)) = (args.rotate, &scratch) {
         for (_, samples) in &mut subsets {
             for (sample, _) in samples.iter_mut() {
-                let back = rotate_sample(sample, degrees, &scratch.0)?;
+                let back = rotate_sample(sample, degrees, args.rotate_and_back, &scratch.0)?;
                 turned_back.insert(sample.image.clone(), back);
             }
         }
@@ -457,7 +461,7 @@ fn run_eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
                         .iter()
                         .flat_map(|p| p.lines.iter().map(|l| (l.text.clone(), l.quad)))
                         .map(|(text, quad)| match turned_back.get(&paths[i]) {
-                            Some(back) => (text, back.apply_quad(&quad)),
+                            Some(maps) => (text, maps.iter().fold(quad, |q, back| back.apply_quad(&q))),
                             None => (text, quad),
                         })
                         .collect();
@@ -517,18 +521,25 @@ fn run_eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-/// Replaces the sample's image by a copy turned by `degrees`; returns the map
-/// from the copy's coordinates back to the original's.
-fn rotate_sample(sample: &mut eval::Sample, degrees: f32, dir: &Path) -> anyhow::Result<Affine> {
+/// Replaces the sample's image by a copy turned by `degrees` (and, with
+/// `and_back`, turned back again: the resampling loss alone); returns the maps
+/// that take the copy's coordinates back to the original's, in order.
+fn rotate_sample(sample: &mut eval::Sample, degrees: f32, and_back: bool, dir: &Path) -> anyhow::Result<Vec<Affine>> {
     let pages = ocrdesk::document::open(&sample.image)?;
     let page = pages.first().context("no page")?;
-    let (turned, back) = ocrdesk::ocr::orientation::turn(&page.image, degrees);
+    let (mut turned, back) = ocrdesk::ocr::orientation::turn(&page.image, degrees);
+    let mut maps = vec![back];
+    if and_back {
+        let (again, back_again) = ocrdesk::ocr::orientation::turn(&turned, -degrees);
+        turned = again;
+        maps.insert(0, back_again);
+    }
     let target = dir.join(format!("{}.png", file_name(&sample.image)));
     turned
         .save(&target)
         .with_context(|| format!("cannot write {}", target.display()))?;
     sample.image = target;
-    Ok(back)
+    Ok(maps)
 }
 
 /// A folder removed when dropped.

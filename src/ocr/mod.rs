@@ -98,7 +98,7 @@ impl Default for EngineOptions {
             rec_min_width: REC_MIN_WIDTH,
             rec_output_budget: 48 << 20,
             page_orientation: true,
-            deskew_above: 15.0,
+            deskew_above: 2.0,
             orientation_unsure_below: 0.8,
             drop_light_text: false,
             light_ink: watermark::DEFAULT_LIGHT_INK,
@@ -252,8 +252,8 @@ impl OcrEngine {
             timings.inference_ms += model_time;
         }
         if find_orientation {
-            // Quarter turns move pixels exactly; a skew is only resampled away when
-            // it is too steep for the detector (resampling blurs small print).
+            // Quarter turns move pixels exactly; a skew is resampled away (below
+            // `deskew_above`, rows are simply formed along it).
             let straighten = if found.skew.abs() >= self.options.deskew_above {
                 found.skew
             } else {
