@@ -5,8 +5,8 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages the tests use: DejaVu Sans draws the text fixtures, qpdf
-# encrypts the PDF fixture.
-DEBIAN_PACKAGES=(fonts-dejavu-core qpdf)
+# encrypts the PDF fixture, libtiff-tools writes a CCITT Group 4 fax TIFF.
+DEBIAN_PACKAGES=(fonts-dejavu-core qpdf libtiff-tools)
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")

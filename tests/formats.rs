@@ -231,3 +231,104 @@ fn psd_images_are_read_from_their_composite() {
     std::fs::write(&path, psd_bytes(&fixture())).unwrap();
     assert_eq!(texts_of(&path), vec![vec![TEXT.to_string()]]);
 }
+
+/// A real fax: pages stored 1 bit per pixel, CCITT Group 4, white-is-zero, as a
+/// scanner's fax mode writes them. libtiff's own tools (`libtiff-tools`, which
+/// `packaging/test.sh` installs) write the file from 1-bit PBM pages.
+#[test]
+fn a_ccitt_group_4_fax_tiff_is_read_page_by_page() {
+    use image::codecs::pnm::{PnmEncoder, PnmSubtype, SampleEncoding};
+    let dir = temp_dir();
+    let texts = ["Fax page one 301", "Fax page two 302"];
+    let mut singles = Vec::new();
+    for (i, text) in texts.iter().enumerate() {
+        let grey = DynamicImage::ImageRgb8(page(&[text], 30.0, 24.0)).into_luma8();
+        let bilevel = image::GrayImage::from_fn(grey.width(), grey.height(), |x, y| {
+            // PBM samples: 1 is ink.
+            image::Luma([(grey.get_pixel(x, y).0[0] < 128) as u8])
+        });
+        let pbm = dir.path().join(format!("page{i}.pbm"));
+        let mut file = std::fs::File::create(&pbm).unwrap();
+        PnmEncoder::new(&mut file)
+            .with_subtype(PnmSubtype::Bitmap(SampleEncoding::Binary))
+            .encode(
+                bilevel.as_raw().as_slice(),
+                bilevel.width(),
+                bilevel.height(),
+                image::ExtendedColorType::L8,
+            )
+            .unwrap();
+        let tif = dir.path().join(format!("page{i}.tif"));
+        run("ppm2tiff", &[&pbm, &tif]);
+        singles.push(tif);
+    }
+    // Group 4 as fax scanners write it; uncompressed and PackBits 1-bit pages too.
+    for compression in ["g4", "none", "packbits"] {
+        let fax = dir.path().join(format!("fax-{compression}.tif"));
+        let mut args: Vec<&Path> = singles.iter().map(PathBuf::as_path).collect();
+        args.push(&fax);
+        run_with("tiffcp", &["-c", compression], &args);
+        assert_eq!(
+            texts_of(&fax),
+            vec![vec![texts[0].to_string()], vec![texts[1].to_string()]],
+            "{compression}"
+        );
+        // Paper is white and ink black on both pages, not the other way round.
+        for p in ocrdesk::document::open(&fax).unwrap() {
+            assert_eq!(
+                p.image.get_pixel(0, 0).0,
+                [255, 255, 255],
+                "{compression} page {}",
+                p.index
+            );
+            assert!(
+                p.image.pixels().any(|px| px.0 == [0, 0, 0]),
+                "{compression} page {}",
+                p.index
+            );
+        }
+    }
+}
+
+fn run(tool: &str, paths: &[&Path]) {
+    run_with(tool, &[], paths);
+}
+
+fn run_with(tool: &str, flags: &[&str], paths: &[&Path]) {
+    let status = std::process::Command::new(tool)
+        .args(flags)
+        .args(paths)
+        .status()
+        .unwrap_or_else(|e| panic!("{tool}: {e} (packaging/test.sh installs libtiff-tools)"));
+    assert!(status.success(), "{tool} failed");
+}
+
+/// Eight-bit grey pages that store ink as the high value (WhiteIsZero) come out
+/// as black ink on white paper, the first page (read by `image`) and later ones
+/// (read by `tiff`) alike.
+#[test]
+fn white_is_zero_grey_tiff_pages_are_not_inverted() {
+    let dir = temp_dir();
+    let texts = ["Grey page one 401", "Grey page two 402"];
+    let mut singles = Vec::new();
+    for (i, text) in texts.iter().enumerate() {
+        let mut grey = DynamicImage::ImageRgb8(page(&[text], 30.0, 24.0)).into_luma8();
+        image::imageops::invert(&mut grey);
+        let tif = dir.path().join(format!("grey{i}.tif"));
+        grey.save(&tif).unwrap();
+        // Mark the stored values as WhiteIsZero: 0 is paper, 255 is ink.
+        run_with("tiffset", &["-s", "262", "0"], &[&tif]);
+        singles.push(tif);
+    }
+    let both = dir.path().join("grey.tif");
+    let mut args: Vec<&Path> = singles.iter().map(PathBuf::as_path).collect();
+    args.push(&both);
+    run_with("tiffcp", &[], &args);
+    assert_eq!(
+        texts_of(&both),
+        vec![vec![texts[0].to_string()], vec![texts[1].to_string()]]
+    );
+    for p in ocrdesk::document::open(&both).unwrap() {
+        assert_eq!(p.image.get_pixel(0, 0).0, [255, 255, 255], "page {}", p.index);
+    }
+}

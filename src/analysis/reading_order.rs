@@ -63,12 +63,18 @@ pub fn sort_lines(lines: &mut Vec<Line>) {
 /// Sorts lines into reading order on a page whose text tilts `skew` degrees
 /// clockwise: rows are found along the tilt, not across it.
 pub fn sort_lines_levelled(lines: &mut Vec<Line>, skew: f32) {
-    let (sin, cos) = (-skew).to_radians().sin_cos();
-    let level = |q: &Quad| q.map(|p| Point::new(p.x * cos - p.y * sin, p.x * sin + p.y * cos));
-    let quads: Vec<Quad> = lines.iter().map(|l| level(&l.quad)).collect();
-    let order = reading_order(&quads);
+    let quads: Vec<Quad> = lines.iter().map(|l| l.quad).collect();
+    let order = levelled_order(&quads, skew);
     let mut taken: Vec<Option<Line>> = std::mem::take(lines).into_iter().map(Some).collect();
     lines.extend(order.into_iter().filter_map(|i| taken[i].take()));
+}
+
+/// Indices of `quads` in reading order on a page tilted `skew` degrees clockwise.
+pub fn levelled_order(quads: &[Quad], skew: f32) -> Vec<usize> {
+    let (sin, cos) = (-skew).to_radians().sin_cos();
+    let level = |q: &Quad| q.map(|p| Point::new(p.x * cos - p.y * sin, p.x * sin + p.y * cos));
+    let levelled: Vec<Quad> = quads.iter().map(level).collect();
+    reading_order(&levelled)
 }
 
 #[cfg(test)]

@@ -42,9 +42,26 @@ pub(super) fn open(path: &Path, bytes: &[u8]) -> Result<Vec<RgbImage>, DocumentE
     })?;
     let mut pages = vec![image];
     if image::guess_format(bytes).ok() == Some(ImageFormat::Tiff) {
+        if first_tiff_page_is_white_is_zero(bytes) {
+            // `image` hands 1-bit fax pages over with ink and paper swapped.
+            image::imageops::invert(&mut pages[0]);
+        }
         pages.extend(tiff_pages(bytes).map_err(unreadable)?);
     }
     Ok(pages)
+}
+
+/// Whether the first page of a TIFF is a 1-bit page storing ink as 1
+/// (PhotometricInterpretation WhiteIsZero, as fax scans do): `image` reads
+/// those with ink and paper swapped (deeper grey levels it reads right).
+fn first_tiff_page_is_white_is_zero(bytes: &[u8]) -> bool {
+    let Ok(mut decoder) = tiff::decoder::Decoder::new(Cursor::new(bytes)) else {
+        return false;
+    };
+    let grey = matches!(decoder.colortype(), Ok(tiff::ColorType::Gray(1)));
+    grey && decoder
+        .get_tag_u32(tiff::tags::Tag::PhotometricInterpretation)
+        .is_ok_and(|p| p == 0)
 }
 
 /// The pages after the first of a TIFF (`image` reads only the first), as RGB.
@@ -103,7 +120,9 @@ fn tiff_pages(bytes: &[u8]) -> Result<Vec<RgbImage>, String> {
         if samples.len() < wu * hu * channels {
             return Err(format!("page {number}: corrupt or truncated TIFF page: too few pixels"));
         }
-        let invert = white_is_zero && channels <= 2;
+        // The `tiff` crate turns deeper WhiteIsZero grey levels round itself, but
+        // not 1-bit pages (checked by the fax tests).
+        let invert = white_is_zero && color == ColorType::Gray(1);
         let page = RgbImage::from_fn(w, h, |x, y| {
             let i = (y as usize * wu + x as usize) * channels;
             let px = &samples[i..i + channels];

@@ -28,8 +28,9 @@ use crate::result::{Line, StageTimings};
 use crop::LineCrop;
 use ctc::Charset;
 use detect::{DbParams, DetSizePolicy};
+use geometry::Quad;
 use model::{InferenceModel, OrtModel};
-use orientation::PageOrientation;
+use orientation::{Affine, PageOrientation};
 
 /// Height of recogniser input.
 pub const REC_HEIGHT: usize = 48;
@@ -213,24 +214,42 @@ impl OcrEngine {
         if self.options.drop_light_text {
             let t = Instant::now();
             let clean = watermark::whiten_light_ink(image, self.options.light_ink);
-            let mut text = self.read_page(&clean, self.options.page_orientation)?;
+            let mut text = self.read_page(&clean, None, self.options.page_orientation)?;
             text.timings.detection_ms += ms(t) - text.timings.total_ms;
             text.timings.total_ms = ms(t);
             return Ok(text);
         }
-        self.read_page(image, self.options.page_orientation)
+        self.read_page(image, None, self.options.page_orientation)
     }
 
-    fn read_page(&self, image: &RgbImage, find_orientation: bool) -> Result<PageText, OcrError> {
+    /// Reads `image`. With a `view` (the page turned upright, and the map from it
+    /// back to `image`), lines are found on the view but cut from `image` itself:
+    /// a straightened page is resampled once for the detector, never for the
+    /// recogniser.
+    fn read_page(
+        &self,
+        image: &RgbImage,
+        view: Option<(&RgbImage, &Affine)>,
+        find_orientation: bool,
+    ) -> Result<PageText, OcrError> {
         let started = Instant::now();
         let mut timings = StageTimings::default();
 
         let t = Instant::now();
-        let (boxes, det_model_time) = self.detect(image)?;
+        let (boxes, det_model_time) = self.detect(view.map_or(image, |v| v.0))?;
         timings.detection_ms = ms(t);
         timings.inference_ms += det_model_time;
 
-        let mut crops: Vec<LineCrop> = boxes.iter().map(|b| LineCrop::from_quad(&b.quad)).collect();
+        // Crops as the detector saw them (upright on a view), and the same crops on `image`.
+        let mut seen: Vec<LineCrop> = boxes.iter().map(|b| LineCrop::from_quad(&b.quad)).collect();
+        let on_image = |c: &LineCrop| match view {
+            Some((_, back)) => LineCrop {
+                corners: back.apply_quad(&c.corners),
+                ..*c
+            },
+            None => *c,
+        };
+        let mut crops: Vec<LineCrop> = seen.iter().map(on_image).collect();
         // Probability that each crop reads upside down.
         let mut p_upside_down = vec![0.0; crops.len()];
         if self.options.line_orientation && !crops.is_empty() {
@@ -241,7 +260,7 @@ impl OcrEngine {
             timings.inference_ms += model_time;
         }
 
-        let mut found = orientation::estimate(&crops, &p_upside_down, self.options.orientation_unsure_below);
+        let mut found = orientation::estimate(&seen, &p_upside_down, self.options.orientation_unsure_below);
         if find_orientation && (found.direction != 0 || found.confidence < VERIFY_BELOW) {
             // The line classifier alone is unsure, or says the page is turned: the
             // recogniser settles which way round the longest lines read.
@@ -261,12 +280,11 @@ impl OcrEngine {
             };
             let turn_by = found.direction as f32 - straighten;
             if turn_by != 0.0 {
-                // Read again upright: the detector and the reading order work best
-                // on level text. Boxes go back to this image's coordinates.
+                // Find the lines again on the page turned upright: the detector and
+                // the reading order work best on level text.
                 let (upright, back) = orientation::turn(image, turn_by);
-                let mut text = self.read_page(&upright, false)?;
+                let mut text = self.read_page(image, Some((&upright, &back)), false)?;
                 for line in &mut text.lines {
-                    line.quad = back.apply_quad(&line.quad);
                     // Upside down as the image was given.
                     line.upside_down ^= found.direction == 180;
                 }
@@ -285,9 +303,10 @@ impl OcrEngine {
 
         let threshold = self.options.orientation_threshold;
         let upside_down: Vec<bool> = p_upside_down.iter().map(|&p| p > 0.5 && p > threshold).collect();
-        for (crop, &flip) in crops.iter_mut().zip(&upside_down) {
+        for ((crop, seen), &flip) in crops.iter_mut().zip(seen.iter_mut()).zip(&upside_down) {
             if flip {
                 *crop = crop.rotated_180();
+                *seen = seen.rotated_180();
             }
         }
 
@@ -296,28 +315,38 @@ impl OcrEngine {
         timings.recognition_ms = ms(t);
         timings.inference_ms += rec_model_time;
 
-        let mut lines: Vec<Line> = boxes
+        // Each line with its box as the detector saw it, for the reading order.
+        let mut lines: Vec<(Line, Quad)> = boxes
             .into_iter()
             .zip(crops)
+            .zip(seen)
             .zip(decoded)
             .zip(upside_down)
-            .filter_map(|(((b, crop), d), flipped)| {
+            .filter_map(|((((b, crop), seen), d), flipped)| {
                 let text = d.text.trim().to_owned();
-                (!text.is_empty() && d.confidence >= self.options.min_confidence).then_some(Line {
-                    text,
-                    // The crop's corners start where the text starts.
-                    quad: crop.corners,
-                    confidence: d.confidence,
-                    detection_score: b.score,
-                    upside_down: flipped,
-                })
+                (!text.is_empty() && d.confidence >= self.options.min_confidence).then_some((
+                    Line {
+                        text,
+                        // The crop's corners start where the text starts.
+                        quad: crop.corners,
+                        confidence: d.confidence,
+                        detection_score: b.score,
+                        upside_down: flipped,
+                    },
+                    seen.corners,
+                ))
             })
             .collect();
         if self.options.drop_light_text {
-            lines.retain(|l| !watermark::is_light(image, &l.quad, self.options.light_ink));
+            lines.retain(|(l, _)| !watermark::is_light(image, &l.quad, self.options.light_ink));
         }
         // Rows of a tilted page are found along the tilt.
-        reading_order::sort_lines_levelled(&mut lines, found.skew);
+        let seen_quads: Vec<Quad> = lines.iter().map(|(_, q)| *q).collect();
+        let mut taken: Vec<Option<Line>> = lines.into_iter().map(|(l, _)| Some(l)).collect();
+        let lines: Vec<Line> = reading_order::levelled_order(&seen_quads, found.skew)
+            .into_iter()
+            .filter_map(|i| taken[i].take())
+            .collect();
         timings.total_ms = ms(started);
         let orientation = if find_orientation {
             found

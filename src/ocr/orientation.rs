@@ -104,6 +104,13 @@ impl Affine {
         q.map(|p| self.apply(p))
     }
 
+    /// The same map for coordinates where (x, y) is the centre of pixel (x, y),
+    /// as the detector and the line sampler use, rather than its corner.
+    fn in_pixel_centres(&self) -> Affine {
+        let [a, b, c, d, e, f] = self.0;
+        Affine([a, b, c + 0.5 * (a + b) - 0.5, d, e, f + 0.5 * (d + e) - 0.5])
+    }
+
     pub fn inverse(&self) -> Affine {
         let [a, b, c, d, e, f] = self.0;
         let det = a * e - b * d;
@@ -114,8 +121,8 @@ impl Affine {
 
 /// The page turned clockwise by `degrees` (any angle) on a canvas that holds all
 /// of it, paper-white where the turn uncovers nothing, and the map from the
-/// turned image's coordinates back to the original's (pixel (x, y) covers the
-/// square from (x, y) to (x + 1, y + 1)). Multiples of 90° move pixels exactly.
+/// turned image's coordinates back to the original's (with (x, y) the centre of
+/// pixel (x, y), as boxes and crops use). Multiples of 90° move pixels exactly.
 pub fn turn(image: &RgbImage, degrees: f32) -> (RgbImage, Affine) {
     let (w, h) = (image.width() as f32, image.height() as f32);
     let normalised = degrees.rem_euclid(360.0);
@@ -142,7 +149,7 @@ pub fn turn(image: &RgbImage, degrees: f32) -> (RgbImage, Affine) {
         Some(_) => image::imageops::rotate270(image),
         None => resample(image, &back, out_w as u32, out_h as u32),
     };
-    (turned, back)
+    (turned, back.in_pixel_centres())
 }
 
 /// Resampling of `image` through `back` (output pixel → source point) with the
@@ -256,8 +263,8 @@ mod tests {
                 .map(|(x, y, _)| (x, y))
                 .expect("the dark pixel survives a quarter turn");
             // Pixel centres map to pixel centres.
-            let p = back.apply(Point::new(x as f32 + 0.5, y as f32 + 0.5));
-            assert!((p.x - 3.5).abs() < 1e-3 && (p.y - 5.5).abs() < 1e-3, "{degrees}: {p:?}");
+            let p = back.apply(Point::new(x as f32, y as f32));
+            assert!((p.x - 3.0).abs() < 1e-3 && (p.y - 5.0).abs() < 1e-3, "{degrees}: {p:?}");
         }
         let (turned, back) = turn(&img, 7.0);
         assert!(turned.width() > 40 && turned.height() > 20);
