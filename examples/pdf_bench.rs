@@ -86,10 +86,12 @@ fn main() -> anyhow::Result<()> {
         }
         let mean_ms = page_ms.iter().sum::<f64>() / page_ms.len().max(1) as f64;
         let max_ms = page_ms.iter().cloned().fold(0.0, f64::max);
-        if source == "text-layer" {
-            layer_pages += page_ms.len();
-            layer_ms += page_ms.iter().sum::<f64>();
-            layer_worst = layer_worst.max(max_ms);
+        for (page, &ms) in doc.pages.iter().zip(&page_ms) {
+            if page.source == TextSource::TextLayer {
+                layer_pages += 1;
+                layer_ms += ms;
+                layer_worst = layer_worst.max(ms);
+            }
         }
         let score = |v: f64| {
             if scored > 0 {
