@@ -273,6 +273,17 @@ fn a_ccitt_group_4_fax_tiff_is_read_page_by_page() {
             vec![vec![texts[0].to_string()], vec![texts[1].to_string()]],
             "{compression}"
         );
+        // Only the pages asked for are read.
+        let options = ocrdesk::document::OpenOptions {
+            pages: "2".parse().unwrap(),
+            ..Default::default()
+        };
+        let second = ocrdesk::pipeline::read_document(engine(), &fax, &options, |_| ()).unwrap();
+        assert_eq!(
+            (second.page_count, second.pages.len(), second.pages[0].index),
+            (2, 1, 1)
+        );
+        assert_eq!(second.pages[0].text(), texts[1]);
         // Paper is white and ink black on both pages, not the other way round.
         for p in ocrdesk::document::open(&fax).unwrap() {
             assert_eq!(

@@ -118,15 +118,14 @@ pub fn for_each_page_of(
     if is_pdf(bytes) {
         return pdf::for_each_page(path, bytes, options, &mut on_page);
     }
-    let images = raster::open(path, bytes)?;
-    let count = images.len();
+    let count = raster::page_count(path, bytes)?;
     let selected = options.pages.indices(count).map_err(|e| DocumentError::Unreadable {
         path: path.to_owned(),
         reason: e.to_string(),
     })?;
-    let mut images: Vec<Option<RgbImage>> = images.into_iter().map(Some).collect();
+    // Decoded one at a time, and only the pages asked for: a long fax stays small.
     for index in selected {
-        let image = images[index].take().expect("page indices are distinct");
+        let image = raster::page(path, bytes, index)?;
         check_size(path, &image)?;
         if on_page(SourcePage {
             index,

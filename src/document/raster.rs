@@ -10,12 +10,36 @@ use image::{DynamicImage, ImageDecoder, ImageFormat, ImageReader, Limits, RgbIma
 use super::{MAX_PIXELS, MAX_SIDE, flatten_on_white};
 use crate::error::DocumentError;
 
-/// Opens an image file as page images: one, or every page of a multi-page TIFF.
-pub(super) fn open(path: &Path, bytes: &[u8]) -> Result<Vec<RgbImage>, DocumentError> {
+/// How many pages the image file has: those of a TIFF, else one.
+pub(super) fn page_count(path: &Path, bytes: &[u8]) -> Result<usize, DocumentError> {
+    if image::guess_format(bytes).ok() != Some(ImageFormat::Tiff) {
+        return Ok(1);
+    }
+    let mut decoder = tiff::decoder::Decoder::new(Cursor::new(bytes)).map_err(|e| DocumentError::Unreadable {
+        path: path.to_owned(),
+        reason: format!("corrupt or truncated TIFF: {e}"),
+    })?;
+    let mut count = 1;
+    while decoder.more_images() {
+        decoder.next_image().map_err(|e| DocumentError::Unreadable {
+            path: path.to_owned(),
+            reason: format!("page {}: corrupt or truncated TIFF page: {e}", count + 1),
+        })?;
+        count += 1;
+    }
+    Ok(count)
+}
+
+/// Decodes page `index` (0-based) of an image file; only TIFFs have more than one.
+pub(super) fn page(path: &Path, bytes: &[u8], index: usize) -> Result<RgbImage, DocumentError> {
     let unreadable = |reason: String| DocumentError::Unreadable {
         path: path.to_owned(),
         reason,
     };
+    if index > 0 {
+        // `image` reads only the first page of a TIFF; the `tiff` crate the rest.
+        return tiff_page(bytes, index).map_err(unreadable);
+    }
     // The content names the format; only formats without a signature (TGA) fall back
     // to the file's extension.
     let by_extension = ImageFormat::from_path(path).ok();
@@ -31,7 +55,7 @@ pub(super) fn open(path: &Path, bytes: &[u8]) -> Result<Vec<RgbImage>, DocumentE
         }
     })
     .unwrap_or_else(|_| Err(DecodeFailure::Reason("corrupt image: the decoder failed on it".into())));
-    let image = decoded.map_err(|reason| match reason {
+    let mut image = decoded.map_err(|reason| match reason {
         DecodeFailure::Reason(r) => unreadable(r),
         DecodeFailure::TooLarge(width, height) => DocumentError::TooLarge {
             path: path.to_owned(),
@@ -40,15 +64,11 @@ pub(super) fn open(path: &Path, bytes: &[u8]) -> Result<Vec<RgbImage>, DocumentE
             limit: MAX_PIXELS,
         },
     })?;
-    let mut pages = vec![image];
-    if image::guess_format(bytes).ok() == Some(ImageFormat::Tiff) {
-        if first_tiff_page_is_white_is_zero(bytes) {
-            // `image` hands 1-bit fax pages over with ink and paper swapped.
-            image::imageops::invert(&mut pages[0]);
-        }
-        pages.extend(tiff_pages(bytes).map_err(unreadable)?);
+    if image::guess_format(bytes).ok() == Some(ImageFormat::Tiff) && first_tiff_page_is_white_is_zero(bytes) {
+        // `image` hands 1-bit fax pages over with ink and paper swapped.
+        image::imageops::invert(&mut image);
     }
-    Ok(pages)
+    Ok(image)
 }
 
 /// Whether the first page of a TIFF is a 1-bit page storing ink as 1
@@ -64,8 +84,8 @@ fn first_tiff_page_is_white_is_zero(bytes: &[u8]) -> bool {
         .is_ok_and(|p| p == 0)
 }
 
-/// The pages after the first of a TIFF (`image` reads only the first), as RGB.
-fn tiff_pages(bytes: &[u8]) -> Result<Vec<RgbImage>, String> {
+/// Page `index` (0-based) of a TIFF, as RGB.
+fn tiff_page(bytes: &[u8], index: usize) -> Result<RgbImage, String> {
     use tiff::ColorType;
     use tiff::decoder::{Decoder, DecodingResult, Limits};
     use tiff::tags::Tag;
@@ -75,68 +95,64 @@ fn tiff_pages(bytes: &[u8]) -> Result<Vec<RgbImage>, String> {
     let mut decoder = Decoder::new(Cursor::new(bytes))
         .map_err(|e| format!("corrupt or truncated TIFF: {e}"))?
         .with_limits(limits);
-    let mut pages = Vec::new();
-    while decoder.more_images() {
-        let number = pages.len() + 2;
-        let fail = |e: tiff::TiffError| format!("page {number}: corrupt or truncated TIFF page: {e}");
-        decoder.next_image().map_err(fail)?;
-        let (w, h) = decoder.dimensions().map_err(fail)?;
-        if w > MAX_SIDE || h > MAX_SIDE || w as u64 * h as u64 > MAX_PIXELS {
-            return Err(format!(
-                "page {number}: {w}×{h} px is too large (limit {MAX_PIXELS} pixels)"
-            ));
-        }
-        let color = decoder.colortype().map_err(fail)?;
-        // 0 = WhiteIsZero: fax scans store ink as 1.
-        let white_is_zero = decoder
-            .get_tag_u32(Tag::PhotometricInterpretation)
-            .map(|p| p == 0)
-            .unwrap_or(false);
-        let data = decoder.read_image().map_err(fail)?;
-        let (wu, hu) = (w as usize, h as usize);
-        // Every layout becomes 8-bit samples, `channels` per pixel.
-        let (samples, channels): (Vec<u8>, usize) = match (color, data) {
-            (ColorType::Gray(1), DecodingResult::U8(packed)) => {
-                let stride = wu.div_ceil(8);
-                let mut out = Vec::with_capacity(wu * hu);
-                for y in 0..hu {
-                    for x in 0..wu {
-                        let bit = packed.get(y * stride + x / 8).map_or(0, |b| (b >> (7 - x % 8)) & 1);
-                        out.push(if bit == 1 { 255 } else { 0 });
-                    }
-                }
-                (out, 1)
-            }
-            (ColorType::Gray(8), DecodingResult::U8(v)) => (v, 1),
-            (ColorType::GrayA(8), DecodingResult::U8(v)) => (v, 2),
-            (ColorType::RGB(8), DecodingResult::U8(v)) => (v, 3),
-            (ColorType::RGBA(8), DecodingResult::U8(v)) => (v, 4),
-            (ColorType::Gray(16), DecodingResult::U16(v)) => (v.iter().map(|s| (s >> 8) as u8).collect(), 1),
-            (ColorType::GrayA(16), DecodingResult::U16(v)) => (v.iter().map(|s| (s >> 8) as u8).collect(), 2),
-            (ColorType::RGB(16), DecodingResult::U16(v)) => (v.iter().map(|s| (s >> 8) as u8).collect(), 3),
-            (ColorType::RGBA(16), DecodingResult::U16(v)) => (v.iter().map(|s| (s >> 8) as u8).collect(), 4),
-            (other, _) => return Err(format!("page {number}: unsupported TIFF pixel layout {other:?}")),
-        };
-        if samples.len() < wu * hu * channels {
-            return Err(format!("page {number}: corrupt or truncated TIFF page: too few pixels"));
-        }
-        // The `tiff` crate turns deeper WhiteIsZero grey levels round itself, but
-        // not 1-bit pages (checked by the fax tests).
-        let invert = white_is_zero && color == ColorType::Gray(1);
-        let page = RgbImage::from_fn(w, h, |x, y| {
-            let i = (y as usize * wu + x as usize) * channels;
-            let px = &samples[i..i + channels];
-            let (rgb, alpha) = match channels {
-                1 | 2 => ([px[0]; 3], px.get(1).copied()),
-                _ => ([px[0], px[1], px[2]], px.get(3).copied()),
-            };
-            let rgb = if invert { rgb.map(|c| 255 - c) } else { rgb };
-            let a = alpha.unwrap_or(255) as u32;
-            image::Rgb(rgb.map(|c| ((c as u32 * a + 255 * (255 - a) + 127) / 255) as u8))
-        });
-        pages.push(page);
+    let number = index + 1;
+    let fail = |e: tiff::TiffError| format!("page {number}: corrupt or truncated TIFF page: {e}");
+    decoder.seek_to_image(index).map_err(fail)?;
+    let (w, h) = decoder.dimensions().map_err(fail)?;
+    if w > MAX_SIDE || h > MAX_SIDE || w as u64 * h as u64 > MAX_PIXELS {
+        return Err(format!(
+            "page {number}: {w}×{h} px is too large (limit {MAX_PIXELS} pixels)"
+        ));
     }
-    Ok(pages)
+    let color = decoder.colortype().map_err(fail)?;
+    // 0 = WhiteIsZero: fax scans store ink as 1.
+    let white_is_zero = decoder
+        .get_tag_u32(Tag::PhotometricInterpretation)
+        .map(|p| p == 0)
+        .unwrap_or(false);
+    let data = decoder.read_image().map_err(fail)?;
+    let (wu, hu) = (w as usize, h as usize);
+    // Every layout becomes 8-bit samples, `channels` per pixel.
+    let (samples, channels): (Vec<u8>, usize) = match (color, data) {
+        (ColorType::Gray(1), DecodingResult::U8(packed)) => {
+            let stride = wu.div_ceil(8);
+            let mut out = Vec::with_capacity(wu * hu);
+            for y in 0..hu {
+                for x in 0..wu {
+                    let bit = packed.get(y * stride + x / 8).map_or(0, |b| (b >> (7 - x % 8)) & 1);
+                    out.push(if bit == 1 { 255 } else { 0 });
+                }
+            }
+            (out, 1)
+        }
+        (ColorType::Gray(8), DecodingResult::U8(v)) => (v, 1),
+        (ColorType::GrayA(8), DecodingResult::U8(v)) => (v, 2),
+        (ColorType::RGB(8), DecodingResult::U8(v)) => (v, 3),
+        (ColorType::RGBA(8), DecodingResult::U8(v)) => (v, 4),
+        (ColorType::Gray(16), DecodingResult::U16(v)) => (v.iter().map(|s| (s >> 8) as u8).collect(), 1),
+        (ColorType::GrayA(16), DecodingResult::U16(v)) => (v.iter().map(|s| (s >> 8) as u8).collect(), 2),
+        (ColorType::RGB(16), DecodingResult::U16(v)) => (v.iter().map(|s| (s >> 8) as u8).collect(), 3),
+        (ColorType::RGBA(16), DecodingResult::U16(v)) => (v.iter().map(|s| (s >> 8) as u8).collect(), 4),
+        (other, _) => return Err(format!("page {number}: unsupported TIFF pixel layout {other:?}")),
+    };
+    if samples.len() < wu * hu * channels {
+        return Err(format!("page {number}: corrupt or truncated TIFF page: too few pixels"));
+    }
+    // The `tiff` crate turns deeper WhiteIsZero grey levels round itself, but
+    // not 1-bit pages (checked by the fax tests).
+    let invert = white_is_zero && color == ColorType::Gray(1);
+    let page = RgbImage::from_fn(w, h, |x, y| {
+        let i = (y as usize * wu + x as usize) * channels;
+        let px = &samples[i..i + channels];
+        let (rgb, alpha) = match channels {
+            1 | 2 => ([px[0]; 3], px.get(1).copied()),
+            _ => ([px[0], px[1], px[2]], px.get(3).copied()),
+        };
+        let rgb = if invert { rgb.map(|c| 255 - c) } else { rgb };
+        let a = alpha.unwrap_or(255) as u32;
+        image::Rgb(rgb.map(|c| ((c as u32 * a + 255 * (255 - a) + 127) / 255) as u8))
+    });
+    Ok(page)
 }
 
 enum DecodeFailure {
