@@ -202,33 +202,11 @@ fn pcx_images_are_read() {
     assert_eq!(texts_of(&path), vec![vec![TEXT.to_string()]]);
 }
 
-/// A Photoshop file with no layers, only its RGB composite (raw, planar), as
-/// the PSD specification lays it out.
-fn psd_bytes(img: &image::RgbImage) -> Vec<u8> {
-    let mut b = Vec::new();
-    b.extend_from_slice(b"8BPS");
-    b.extend_from_slice(&1u16.to_be_bytes()); // version
-    b.extend_from_slice(&[0; 6]);
-    b.extend_from_slice(&3u16.to_be_bytes()); // channels
-    b.extend_from_slice(&img.height().to_be_bytes());
-    b.extend_from_slice(&img.width().to_be_bytes());
-    b.extend_from_slice(&8u16.to_be_bytes()); // bits per channel
-    b.extend_from_slice(&3u16.to_be_bytes()); // RGB
-    for _section in ["colour mode data", "image resources", "layers and masks"] {
-        b.extend_from_slice(&0u32.to_be_bytes());
-    }
-    b.extend_from_slice(&0u16.to_be_bytes()); // raw image data
-    for channel in 0..3 {
-        b.extend(img.pixels().map(|p| p.0[channel]));
-    }
-    b
-}
-
 #[test]
 fn psd_images_are_read_from_their_composite() {
     let dir = temp_dir();
     let path = dir.path().join("page.psd");
-    std::fs::write(&path, psd_bytes(&fixture())).unwrap();
+    std::fs::write(&path, common::psd_bytes(&fixture())).unwrap();
     assert_eq!(texts_of(&path), vec![vec![TEXT.to_string()]]);
 }
 

@@ -69,28 +69,10 @@ fn seeds() -> &'static [(&'static str, Vec<u8>)] {
             ("seed.webp", encode(ImageFormat::WebP)),
             ("seed.tif", tiff),
             ("seed.pcx", pcx),
-            ("seed.psd", psd(&img.to_rgb8())),
+            ("seed.psd", common::psd_bytes(&img.to_rgb8())),
             ("seed.pdf", pdf()),
         ]
     })
-}
-
-/// A layerless RGB Photoshop file.
-fn psd(img: &image::RgbImage) -> Vec<u8> {
-    let mut b = b"8BPS".to_vec();
-    b.extend_from_slice(&1u16.to_be_bytes());
-    b.extend_from_slice(&[0; 6]);
-    b.extend_from_slice(&3u16.to_be_bytes());
-    b.extend_from_slice(&img.height().to_be_bytes());
-    b.extend_from_slice(&img.width().to_be_bytes());
-    b.extend_from_slice(&8u16.to_be_bytes());
-    b.extend_from_slice(&3u16.to_be_bytes());
-    b.extend_from_slice(&[0; 12]);
-    b.extend_from_slice(&0u16.to_be_bytes());
-    for c in 0..3 {
-        b.extend(img.pixels().map(|p| p.0[c]));
-    }
-    b
 }
 
 /// A two-page PDF: a text page and an image page.

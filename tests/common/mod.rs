@@ -102,3 +102,25 @@ pub fn save(img: &RgbImage, dir: &std::path::Path, name: &str) -> PathBuf {
     img.save(&path).expect("fixture saved");
     path
 }
+
+/// A Photoshop file with no layers, only its RGB composite (raw, planar), as
+/// the PSD specification lays it out.
+pub fn psd_bytes(img: &image::RgbImage) -> Vec<u8> {
+    let mut b = Vec::new();
+    b.extend_from_slice(b"8BPS");
+    b.extend_from_slice(&1u16.to_be_bytes()); // version
+    b.extend_from_slice(&[0; 6]);
+    b.extend_from_slice(&3u16.to_be_bytes()); // channels
+    b.extend_from_slice(&img.height().to_be_bytes());
+    b.extend_from_slice(&img.width().to_be_bytes());
+    b.extend_from_slice(&8u16.to_be_bytes()); // bits per channel
+    b.extend_from_slice(&3u16.to_be_bytes()); // RGB
+    for _section in ["colour mode data", "image resources", "layers and masks"] {
+        b.extend_from_slice(&0u32.to_be_bytes());
+    }
+    b.extend_from_slice(&0u16.to_be_bytes()); // raw image data
+    for channel in 0..3 {
+        b.extend(img.pixels().map(|p| p.0[channel]));
+    }
+    b
+}
