@@ -181,11 +181,19 @@ fn main() -> ExitCode {
     };
     match result {
         Ok(code) => code,
+        // The reader of our output went away (`ocrdesk … | head`): nothing to report.
+        Err(e) if is_broken_pipe(&e) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("ocrdesk: {e:#}");
             ExitCode::from(3)
         }
     }
+}
+
+fn is_broken_pipe(e: &anyhow::Error) -> bool {
+    e.chain()
+        .filter_map(|c| c.downcast_ref::<std::io::Error>())
+        .any(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
 }
 
 fn engine(args: &EngineArgs, parallelism: Parallelism) -> anyhow::Result<OcrEngine> {
@@ -499,21 +507,25 @@ fn run_eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
                 peer_note = format!("  peer CER {:.3} F1 {:.3} {:.2}s", s.cer, s.word_f1, result.seconds);
             }
             if args.per_image {
-                println!(
+                writeln!(
+                    std::io::stdout(),
                     "{:<40} CER {:.3} F1 {:.3} {:.2}s{peer_note}",
                     file_name(&sample.image),
                     score.cer,
                     score.word_f1,
                     seconds
-                );
+                )?;
             }
         }
         ours.push((name, tally));
     }
     if args.batch {
-        println!("batch mode: each subset read in parallel ({workers} pages at a time); times are wall time per image");
+        writeln!(
+            std::io::stdout(),
+            "batch mode: each subset read in parallel ({workers} pages at a time); times are wall time per image"
+        )?;
     }
-    print_report(&ours, &theirs, peer.is_some());
+    write!(std::io::stdout(), "{}", report(&ours, &theirs, peer.is_some()))?;
     Ok(if failed > 0 {
         ExitCode::from(1)
     } else {
@@ -559,22 +571,28 @@ impl Drop for ScratchDir {
     }
 }
 
-fn print_report(ours: &[(String, Tally)], theirs: &HashMap<String, Tally>, with_peer: bool) {
+/// The report table, one row per subset and a total.
+fn report(ours: &[(String, Tally)], theirs: &HashMap<String, Tally>, with_peer: bool) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
     let mut total = Tally::default();
     let mut peer_total = Tally::default();
-    print!(
+    let _ = write!(
+        out,
         "{:<14} {:>6} {:>7} {:>8} {:>9} {:>9}",
         "subset", "images", "CER", "word-F1", "s/image", "cpu-s/img"
     );
     if with_peer {
-        print!(
+        let _ = write!(
+            out,
             " | {:>8} {:>8} {:>9} {:>9} {:>7}",
             "peer CER", "peer F1", "s/image", "cpu-s/img", "speedup"
         );
     }
-    println!();
-    let row = |name: &str, t: &Tally, p: Option<&Tally>| {
-        print!(
+    out.push('\n');
+    let row = |out: &mut String, name: &str, t: &Tally, p: Option<&Tally>| {
+        let _ = write!(
+            out,
             "{:<14} {:>6} {:>7.3} {:>8.3} {:>9.3} {:>9.3}",
             name,
             t.images,
@@ -589,7 +607,8 @@ fn print_report(ours: &[(String, Tally)], theirs: &HashMap<String, Tally>, with_
             } else {
                 0.0
             };
-            print!(
+            let _ = write!(
+                out,
                 " | {:>8.3} {:>8.3} {:>9.3} {:>9.3} {:>6.2}x",
                 p.mean(p.cer),
                 p.mean(p.word_f1),
@@ -598,28 +617,31 @@ fn print_report(ours: &[(String, Tally)], theirs: &HashMap<String, Tally>, with_
                 speedup
             );
         }
-        println!();
+        out.push('\n');
     };
     for (name, t) in ours {
         let p = theirs.get(name).filter(|p| p.images == t.images);
-        row(name, t, p);
+        row(&mut out, name, t, p);
         merge(&mut total, t);
         if let Some(p) = p {
             merge(&mut peer_total, p);
         }
     }
     row(
+        &mut out,
         "total",
         &total,
         (peer_total.images == total.images && with_peer).then_some(&peer_total),
     );
     if total.total_ms > 0.0 {
-        println!(
+        let _ = writeln!(
+            out,
             "time inside ONNX Runtime sessions: {:.1}% (overhead {:.1}%)",
             100.0 * total.inference_ms / total.total_ms,
             100.0 * (1.0 - total.inference_ms / total.total_ms)
         );
     }
+    out
 }
 
 fn merge(into: &mut Tally, t: &Tally) {

@@ -189,3 +189,21 @@ fn missing_models_say_how_to_fetch_them() {
     assert!(err.contains("python3 packaging/fetch_assets.py"), "{err}");
     assert!(err.contains("OCRDESK_MODELS_DIR"), "{err}");
 }
+
+#[test]
+fn a_reader_that_goes_away_ends_the_run_quietly() {
+    // As `ocrdesk ocr FILE | head -0`: the pipe is closed before anything is written.
+    let dir = temp_dir();
+    let img = save(&page(&["Closed pipe"], 26.0, 30.0), dir.path(), "pipe.png");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ocrdesk"))
+        .args(["ocr", arg(&img), "--format", "txt"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("ocrdesk runs");
+    drop(child.stdout.take());
+    let out = child.wait_with_output().expect("ocrdesk ends");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
