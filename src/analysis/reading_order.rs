@@ -4,7 +4,6 @@
 //! pixel threshold), rows are read top to bottom, lines in a row left to right.
 
 use crate::ocr::geometry::{Point, Quad, bounds};
-use crate::result::Line;
 
 /// Vertical extent and left edge of a box.
 fn extent(q: &Quad) -> (f32, f32, f32) {
@@ -53,20 +52,6 @@ pub fn reading_order(quads: &[Quad]) -> Vec<usize> {
             row
         })
         .collect()
-}
-
-/// Puts lines in reading order.
-pub fn sort_lines(lines: &mut Vec<Line>) {
-    sort_lines_levelled(lines, 0.0);
-}
-
-/// Sorts lines into reading order on a page whose text tilts `skew` degrees
-/// clockwise: rows are found along the tilt, not across it.
-pub fn sort_lines_levelled(lines: &mut Vec<Line>, skew: f32) {
-    let quads: Vec<Quad> = lines.iter().map(|l| l.quad).collect();
-    let order = levelled_order(&quads, skew);
-    let mut taken: Vec<Option<Line>> = std::mem::take(lines).into_iter().map(Some).collect();
-    lines.extend(order.into_iter().filter_map(|i| taken[i].take()));
 }
 
 /// Indices of `quads` in reading order on a page tilted `skew` degrees clockwise.

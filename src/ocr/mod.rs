@@ -316,7 +316,7 @@ impl OcrEngine {
         timings.inference_ms += rec_model_time;
 
         // Each line with its box as the detector saw it, for the reading order.
-        let mut lines: Vec<(Line, Quad)> = boxes
+        let lines: Vec<(Line, Quad)> = boxes
             .into_iter()
             .zip(crops)
             .zip(seen)
@@ -337,9 +337,6 @@ impl OcrEngine {
                 ))
             })
             .collect();
-        if self.options.drop_light_text {
-            lines.retain(|(l, _)| !watermark::is_light(image, &l.quad, self.options.light_ink));
-        }
         // Rows of a tilted page are found along the tilt.
         let seen_quads: Vec<Quad> = lines.iter().map(|(_, q)| *q).collect();
         let mut taken: Vec<Option<Line>> = lines.into_iter().map(|(l, _)| Some(l)).collect();

@@ -41,9 +41,7 @@ pub fn estimate(crops: &[LineCrop], p_upside_down: &[f32], unsure_below: f32) ->
         if crop.aspect_ratio() < MIN_VOTING_ASPECT {
             continue;
         }
-        let (a, b) = (crop.corners[0], crop.corners[1]);
-        // Clockwise angle of the reading direction (image y points down).
-        let angle = (b.y - a.y).atan2(b.x - a.x).to_degrees();
+        let angle = reading_angle(crop);
         let quarter = (angle / 90.0).round();
         let q = (quarter as i32).rem_euclid(4) as usize;
         let p = p_upside_down.get(i).copied().unwrap_or(0.0).clamp(0.0, 1.0);
@@ -72,9 +70,13 @@ pub fn estimate(crops: &[LineCrop], p_upside_down: &[f32], unsure_below: f32) ->
 
 /// The quarter turn (0–3, clockwise) a crop reads along as cut.
 pub fn quarter_of(crop: &LineCrop) -> usize {
+    ((reading_angle(crop) / 90.0).round() as i32).rem_euclid(4) as usize
+}
+
+/// Clockwise angle, in degrees, of the direction a crop reads in (image y points down).
+fn reading_angle(crop: &LineCrop) -> f32 {
     let (a, b) = (crop.corners[0], crop.corners[1]);
-    let angle = (b.y - a.y).atan2(b.x - a.x).to_degrees();
-    ((angle / 90.0).round() as i32).rem_euclid(4) as usize
+    (b.y - a.y).atan2(b.x - a.x).to_degrees()
 }
 
 fn weighted_median(values: &mut [(f32, f32)]) -> f32 {
