@@ -5,6 +5,7 @@
 //! `docs/ARCHITECTURE.md`.
 
 pub mod analysis;
+pub mod app;
 pub mod assets;
 pub mod document;
 pub mod error;

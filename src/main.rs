@@ -10,6 +10,7 @@ use std::time::Instant;
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 
+use ocrdesk::app::{Launch, Repaint};
 use ocrdesk::document::{OpenOptions, PageSelection};
 use ocrdesk::eval::{self, PageScore};
 use ocrdesk::ocr::Parallelism;
@@ -19,11 +20,25 @@ use ocrdesk::pipeline::{ReadError, read_files};
 use ocrdesk::{Document, EngineOptions, OcrEngine, export};
 
 /// OCR Desk: fast, private, offline OCR. Nothing leaves this machine.
+///
+/// With no subcommand, opens the window (with FILES, if given).
 #[derive(Parser)]
-#[command(version, about)]
+#[command(version, about, args_conflicts_with_subcommands = true)]
 struct Cli {
     #[command(subcommand)]
     command: Option<Command>,
+    /// Images, PDFs or folders to open in the window.
+    files: Vec<PathBuf>,
+    /// Measure frame times while FILES are read, print them, then close (benchmark).
+    #[arg(long, hide = true, value_enum)]
+    measure_frames: Option<MeasureRepaint>,
+}
+
+/// How the window repaints while `--measure-frames` runs.
+#[derive(Clone, Copy, ValueEnum)]
+enum MeasureRepaint {
+    Continuous,
+    OnDemand,
 }
 
 #[derive(Subcommand)]
@@ -90,6 +105,7 @@ impl DocumentArgs {
             password: self.password.clone(),
             force_ocr: self.force_ocr,
             pdf_dpi: self.pdf_dpi,
+            render_text_pages: false,
         }
     }
 }
@@ -168,16 +184,19 @@ struct EvalArgs {
 }
 
 fn main() -> ExitCode {
+    let started = Instant::now();
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::Ocr(args)) => run_ocr(args),
         Some(Command::Eval(args)) => run_eval(args),
-        None => {
-            eprintln!(
-                "ocrdesk: the desktop window is not part of this build yet; use `ocrdesk ocr FILE...` (see --help)"
-            );
-            return ExitCode::from(2);
-        }
+        None => run_app(Launch {
+            files: cli.files,
+            started,
+            measure_frames: cli.measure_frames.map(|m| match m {
+                MeasureRepaint::Continuous => Repaint::Continuous,
+                MeasureRepaint::OnDemand => Repaint::OnDemand,
+            }),
+        }),
     };
     match result {
         Ok(code) => code,
@@ -188,6 +207,14 @@ fn main() -> ExitCode {
             ExitCode::from(3)
         }
     }
+}
+
+/// The desktop window.
+fn run_app(launch: Launch) -> anyhow::Result<ExitCode> {
+    ocrdesk::app::run(launch).map_err(|e| {
+        anyhow::anyhow!("cannot open the window: {e}. On a machine without a display, use `ocrdesk ocr FILE...`")
+    })?;
+    Ok(ExitCode::SUCCESS)
 }
 
 fn is_broken_pipe(e: &anyhow::Error) -> bool {

@@ -7,6 +7,8 @@ use std::time::Instant;
 
 use std::ops::ControlFlow;
 
+use image::RgbImage;
+
 use crate::analysis::reading_order::reading_order;
 use crate::document::{self, OpenOptions, PageContent, TextLayerPage};
 use crate::error::{DocumentError, OcrError};
@@ -35,35 +37,72 @@ pub fn read_document(
     options: &OpenOptions,
     mut on_page: impl FnMut(&Page),
 ) -> Result<Document, ReadError> {
-    let mut doc = Document {
+    let mut pages = Vec::new();
+    let page_count = read_pages(engine, path, options, |read| {
+        on_page(&read.page);
+        pages.push(read.page);
+        ControlFlow::Continue(())
+    })?;
+    Ok(Document {
         source: path.display().to_string(),
-        page_count: 0,
-        pages: Vec::new(),
-    };
+        page_count,
+        pages,
+    })
+}
+
+/// One page just read, with what a viewer needs to show it.
+pub struct PageRead {
+    pub page: Page,
+    /// The page image: always for OCR'd pages, for text-layer pages only when
+    /// [`OpenOptions::render_text_pages`] is set.
+    pub image: Option<RgbImage>,
+    /// Position among the selected pages (0-based) and how many were selected.
+    pub position: usize,
+    pub selected: usize,
+}
+
+/// Reads the selected pages of `path` one at a time and hands each to `on_page`,
+/// which may stop the reading (to cancel it). Returns the document's page count.
+pub fn read_pages(
+    engine: &OcrEngine,
+    path: &Path,
+    options: &OpenOptions,
+    mut on_page: impl FnMut(PageRead) -> ControlFlow<()>,
+) -> Result<usize, ReadError> {
     let mut failure = None;
     let mut opened = Instant::now();
-    doc.page_count = document::for_each_page(path, options, |page| {
+    let page_count = document::for_each_page(path, options, |source| {
         let decode_ms = ms(opened);
-        let read = match page.content {
-            PageContent::Image(image) => engine.read(&image).map(|text| Page {
-                index: page.index,
-                width: image.width(),
-                height: image.height(),
-                orientation: text.orientation,
-                source: TextSource::Ocr,
-                lines: text.lines,
-                timings: text.timings,
+        let read = match source.content {
+            PageContent::Image(image) => engine.read(&image).map(|text| {
+                let page = Page {
+                    index: source.index,
+                    width: image.width(),
+                    height: image.height(),
+                    orientation: text.orientation,
+                    source: TextSource::Ocr,
+                    lines: text.lines,
+                    timings: text.timings,
+                };
+                (page, Some(image))
             }),
-            PageContent::Text(layer) => Ok(text_layer_page(page.index, layer)),
+            PageContent::Text(mut layer) => {
+                let image = layer.image.take();
+                Ok((text_layer_page(source.index, layer), image))
+            }
         };
         match read {
-            Ok(mut read) => {
-                read.timings.decode_ms = decode_ms;
-                read.timings.total_ms += decode_ms;
-                on_page(&read);
-                doc.pages.push(read);
+            Ok((mut page, image)) => {
+                page.timings.decode_ms = decode_ms;
+                page.timings.total_ms += decode_ms;
+                let flow = on_page(PageRead {
+                    page,
+                    image,
+                    position: source.position,
+                    selected: source.selected,
+                });
                 opened = Instant::now();
-                ControlFlow::Continue(())
+                flow
             }
             Err(source) => {
                 failure = Some(ReadError::Ocr {
@@ -76,7 +115,7 @@ pub fn read_document(
     })?;
     match failure {
         Some(e) => Err(e),
-        None => Ok(doc),
+        None => Ok(page_count),
     }
 }
 
@@ -87,13 +126,7 @@ fn text_layer_page(index: usize, layer: TextLayerPage) -> Page {
     let lines = reading_order(&quads)
         .into_iter()
         .filter_map(|i| lines[i].take())
-        .map(|l| Line {
-            text: l.text,
-            quad: l.quad,
-            confidence: 1.0,
-            detection_score: 1.0,
-            upside_down: false,
-        })
+        .map(|l| Line::read(l.text, l.quad, 1.0, 1.0))
         .collect();
     Page {
         index,

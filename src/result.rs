@@ -21,6 +21,42 @@ pub struct Line {
     /// The line was printed upside down and was turned before reading.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub upside_down: bool,
+    /// A person corrected the text; `ocr_text` keeps what the engine read.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub edited: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ocr_text: Option<String>,
+}
+
+impl Line {
+    /// A line as the engine read it.
+    pub fn read(text: String, quad: Quad, confidence: f32, detection_score: f32) -> Self {
+        Self {
+            text,
+            quad,
+            confidence,
+            detection_score,
+            upside_down: false,
+            edited: false,
+            ocr_text: None,
+        }
+    }
+
+    /// Replaces the text with a correction, remembering what was read. Setting the
+    /// text back to what was read clears the edit.
+    pub fn edit(&mut self, text: &str) {
+        if text == self.text {
+            return;
+        }
+        let read = self.ocr_text.take().unwrap_or_else(|| std::mem::take(&mut self.text));
+        self.text = text.to_owned();
+        if self.text == read {
+            self.edited = false;
+        } else {
+            self.edited = true;
+            self.ocr_text = Some(read);
+        }
+    }
 }
 
 /// Where the time of one page went, in milliseconds.
@@ -107,25 +143,44 @@ mod tests {
 
     #[test]
     fn line_json_has_box_as_four_pairs() {
-        let line = Line {
-            text: "TOTAL 12.50".into(),
-            quad: [
+        let line = Line::read(
+            "TOTAL 12.50".into(),
+            [
                 Point::new(1.0, 2.0),
                 Point::new(30.0, 2.0),
                 Point::new(30.0, 12.0),
                 Point::new(1.0, 12.0),
             ],
-            confidence: 0.98,
-            detection_score: 0.9,
-            upside_down: false,
-        };
+            0.98,
+            0.9,
+        );
         let json = serde_json::to_value(&line).expect("serialises");
         assert_eq!(
             json["box"],
             serde_json::json!([[1.0, 2.0], [30.0, 2.0], [30.0, 12.0], [1.0, 12.0]])
         );
         assert!(json.get("upside_down").is_none());
+        assert!(json.get("edited").is_none());
         let back: Line = serde_json::from_value(json).expect("round-trips");
         assert_eq!(back, line);
+    }
+
+    #[test]
+    fn an_edit_keeps_what_was_read_and_undoing_it_clears_the_mark() {
+        let quad = [Point::new(0.0, 0.0); 4];
+        let mut line = Line::read("T0TAL".into(), quad, 0.6, 0.9);
+        line.edit("TOTAL");
+        assert_eq!((line.text.as_str(), line.edited), ("TOTAL", true));
+        assert_eq!(line.ocr_text.as_deref(), Some("T0TAL"));
+        line.edit("TOTAL:");
+        assert_eq!(line.ocr_text.as_deref(), Some("T0TAL"), "the first reading is kept");
+        let json = serde_json::to_value(&line).expect("serialises");
+        assert_eq!(json["edited"], true);
+        assert_eq!(json["ocr_text"], "T0TAL");
+        line.edit("T0TAL");
+        assert_eq!(
+            (line.text.as_str(), line.edited, line.ocr_text.as_deref()),
+            ("T0TAL", false, None)
+        );
     }
 }

@@ -38,6 +38,8 @@ pub struct OpenOptions {
     pub force_ocr: bool,
     /// Resolution PDF pages are rendered at for OCR (text-layer boxes use it too).
     pub pdf_dpi: f32,
+    /// Render text-layer pages too, so they can be shown (the app); the CLI does not.
+    pub render_text_pages: bool,
 }
 
 impl Default for OpenOptions {
@@ -48,6 +50,7 @@ impl Default for OpenOptions {
             force_ocr: false,
             // Body text of 9–12 pt comes out 25–33 px tall: what the recogniser reads best.
             pdf_dpi: 200.0,
+            render_text_pages: false,
         }
     }
 }
@@ -67,6 +70,8 @@ pub struct TextLayerPage {
     pub height: u32,
     /// Lines in the layer's own order.
     pub lines: Vec<TextLayerLine>,
+    /// The page rendered, when [`OpenOptions::render_text_pages`] asked for it.
+    pub image: Option<RgbImage>,
 }
 
 /// What a page holds.
@@ -81,6 +86,10 @@ pub enum PageContent {
 pub struct SourcePage {
     /// 0-based page index within the document.
     pub index: usize,
+    /// Position of this page among those selected (0-based), and how many were
+    /// selected: the progress of reading the document.
+    pub position: usize,
+    pub selected: usize,
     pub content: PageContent,
 }
 
@@ -124,11 +133,14 @@ pub fn for_each_page_of(
         reason: e.to_string(),
     })?;
     // Decoded one at a time, and only the pages asked for: a long fax stays small.
-    for index in selected {
+    let total = selected.len();
+    for (position, index) in selected.into_iter().enumerate() {
         let image = raster::page(path, bytes, index)?;
         check_size(path, &image)?;
         if on_page(SourcePage {
             index,
+            position,
+            selected: total,
             content: PageContent::Image(image),
         })
         .is_break()

@@ -77,13 +77,21 @@ pub(super) fn for_each_page(
         return Err(unreadable("the PDF has no pages".into()));
     }
     let selected = options.pages.indices(count).map_err(|e| unreadable(e.to_string()))?;
-    for index in selected {
+    let total = selected.len();
+    for (position, index) in selected.into_iter().enumerate() {
         let page = pages
             .get(index as PdfPageIndex)
             .map_err(|e| unreadable(format!("page {}: cannot load: {e:?}", index + 1)))?;
         let content =
             read_page(&page, options).map_err(|reason| unreadable(format!("page {}: {reason}", index + 1)))?;
-        if on_page(SourcePage { index, content }).is_break() {
+        if on_page(SourcePage {
+            index,
+            position,
+            selected: total,
+            content,
+        })
+        .is_break()
+        {
             break;
         }
     }
@@ -106,17 +114,26 @@ fn read_page(page: &PdfPage, options: &OpenOptions) -> Result<PageContent, Strin
     if !options.force_ocr
         && let Some(lines) = text_layer(page, &config, scale)?
     {
+        let image = match options.render_text_pages {
+            true => Some(render(page, &config)?),
+            false => None,
+        };
         return Ok(PageContent::Text(TextLayerPage {
             width: width as u32,
             height: height as u32,
             lines,
+            image,
         }));
     }
+    Ok(PageContent::Image(render(page, &config)?))
+}
+
+fn render(page: &PdfPage, config: &PdfRenderConfig) -> Result<image::RgbImage, String> {
     let bitmap = page
-        .render_with_config(&config)
+        .render_with_config(config)
         .map_err(|e| format!("cannot render: {e:?}"))?;
     let image = bitmap.as_image().map_err(|e| format!("cannot render: {e:?}"))?;
-    Ok(PageContent::Image(super::flatten_on_white(image)))
+    Ok(super::flatten_on_white(image))
 }
 
 /// The page's text layer as lines in pixel coordinates, or `None` when the page

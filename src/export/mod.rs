@@ -1,10 +1,96 @@
 //! Writers for results. Every file is written to a temporary file in the target
 //! folder and renamed into place, so a reader never sees half a file.
 
+mod xlsx;
+
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
+
+pub use xlsx::{COLUMNS as XLSX_COLUMNS, to_xlsx};
 
 use crate::result::Document;
+
+/// The file formats results can be exported to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportFormat {
+    Json,
+    Txt,
+    Xlsx,
+}
+
+impl ExportFormat {
+    pub const ALL: [ExportFormat; 3] = [ExportFormat::Json, ExportFormat::Txt, ExportFormat::Xlsx];
+
+    pub fn extension(self) -> &'static str {
+        match self {
+            ExportFormat::Json => "json",
+            ExportFormat::Txt => "txt",
+            ExportFormat::Xlsx => "xlsx",
+        }
+    }
+
+    /// What a save dialog calls it.
+    pub fn name(self) -> &'static str {
+        match self {
+            ExportFormat::Json => "JSON",
+            ExportFormat::Txt => "Text",
+            ExportFormat::Xlsx => "Excel workbook",
+        }
+    }
+
+    /// The format a file name asks for, by its extension.
+    pub fn from_path(path: &Path) -> Option<Self> {
+        let ext = path.extension()?.to_string_lossy().to_lowercase();
+        Self::ALL.into_iter().find(|f| f.extension() == ext)
+    }
+}
+
+/// Why an export failed; the message names the file.
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("{path}: cannot write: {source}")]
+    Write { path: PathBuf, source: std::io::Error },
+    #[error("{path}: cannot build the workbook: {source}")]
+    Xlsx {
+        path: PathBuf,
+        source: rust_xlsxwriter::XlsxError,
+    },
+}
+
+/// The documents in `format`: one JSON object for one document, an array for
+/// several; text with a `==> FILE <==` header per document when there are several.
+pub fn render(docs: &[Document], format: ExportFormat) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    Ok(match format {
+        ExportFormat::Json => match docs {
+            [doc] => to_json(doc),
+            _ => serde_json::to_string_pretty(docs).unwrap_or_default(),
+        }
+        .into_bytes(),
+        ExportFormat::Txt => {
+            let mut out = String::new();
+            for doc in docs {
+                if docs.len() > 1 {
+                    out.push_str(&format!("==> {} <==\n", doc.source));
+                }
+                out.push_str(&to_txt(doc));
+            }
+            out.into_bytes()
+        }
+        ExportFormat::Xlsx => to_xlsx(docs)?,
+    })
+}
+
+/// Writes the documents to `path` in `format`, atomically.
+pub fn write_documents(path: &Path, docs: &[Document], format: ExportFormat) -> Result<(), ExportError> {
+    let bytes = render(docs, format).map_err(|source| ExportError::Xlsx {
+        path: path.to_owned(),
+        source,
+    })?;
+    write_atomic(path, &bytes).map_err(|source| ExportError::Write {
+        path: path.to_owned(),
+        source,
+    })
+}
 
 /// Writes `bytes` to `path` atomically (temporary file in the same folder, then rename).
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {

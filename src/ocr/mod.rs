@@ -326,12 +326,9 @@ impl OcrEngine {
                 let text = d.text.trim().to_owned();
                 (!text.is_empty() && d.confidence >= self.options.min_confidence).then_some((
                     Line {
-                        text,
-                        // The crop's corners start where the text starts.
-                        quad: crop.corners,
-                        confidence: d.confidence,
-                        detection_score: b.score,
                         upside_down: flipped,
+                        // The crop's corners start where the text starts.
+                        ..Line::read(text, crop.corners, d.confidence, b.score)
                     },
                     seen.corners,
                 ))

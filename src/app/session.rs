@@ -1,0 +1,385 @@
+//! What the app holds: the files of this session, their pages as read (with
+//! the person's corrections), the settings that persist, and the statistics.
+
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use super::worker::{FileId, WorkerEvent};
+use crate::result::{Document, Line, Page};
+
+/// Settings kept between sessions (eframe storage).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
+pub struct Settings {
+    pub dark_theme: bool,
+    /// Where the open and save dialogs start.
+    pub last_folder: Option<PathBuf>,
+    pub drop_watermarks: bool,
+    /// OCR PDF pages even when they have a text layer.
+    pub force_ocr: bool,
+    /// Lines read with less confidence than this are flagged for review.
+    pub review_below: f32,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            dark_theme: false,
+            last_folder: None,
+            drop_watermarks: false,
+            force_ocr: false,
+            review_below: 0.8,
+        }
+    }
+}
+
+/// Where a file is in its reading.
+#[derive(Clone, Debug, PartialEq)]
+pub enum FileState {
+    Queued,
+    Reading { done: usize, of: usize },
+    Done,
+    Failed(String),
+    Cancelled,
+}
+
+impl FileState {
+    /// Still waiting or being read.
+    pub fn is_pending(&self) -> bool {
+        matches!(self, FileState::Queued | FileState::Reading { .. })
+    }
+}
+
+/// One page as shown: what was read, and the image to draw under it.
+pub struct ShownPage {
+    pub page: Page,
+    pub image: Option<Arc<egui::ColorImage>>,
+    /// Uploaded when the page is first shown, dropped when another page is.
+    pub texture: Option<egui::TextureHandle>,
+}
+
+pub struct FileEntry {
+    pub id: FileId,
+    pub path: PathBuf,
+    pub state: FileState,
+    pub page_count: usize,
+    /// Pages read, in the order read.
+    pub pages: Vec<ShownPage>,
+}
+
+impl FileEntry {
+    pub fn name(&self) -> String {
+        self.path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| self.path.display().to_string())
+    }
+
+    /// The file's results with the person's corrections: what is copied and exported.
+    pub fn document(&self) -> Document {
+        Document {
+            source: self.path.display().to_string(),
+            page_count: self.page_count.max(self.pages.len()),
+            pages: self.pages.iter().map(|p| p.page.clone()).collect(),
+        }
+    }
+
+    /// Every line's text, pages separated by a blank line.
+    pub fn all_text(&self) -> String {
+        self.pages
+            .iter()
+            .map(|p| p.page.text())
+            .filter(|t| !t.is_empty())
+            .collect::<Vec<_>>()
+            .join("\n\n")
+    }
+}
+
+/// Figures for the status bar.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct SessionStats {
+    pub files_read: usize,
+    pub files_failed: usize,
+    pub pages: usize,
+    pub mean_page_ms: f64,
+}
+
+#[derive(Default)]
+pub struct Session {
+    pub files: Vec<FileEntry>,
+    next_id: FileId,
+}
+
+impl Session {
+    /// Adds a file to read unless it is already waiting, being read or read.
+    /// Returns its id when it was added.
+    pub fn add(&mut self, path: &Path) -> Option<FileId> {
+        let already = self.files.iter().any(|f| {
+            f.path == path && matches!(f.state, FileState::Queued | FileState::Reading { .. } | FileState::Done)
+        });
+        if already {
+            return None;
+        }
+        self.next_id += 1;
+        self.files.push(FileEntry {
+            id: self.next_id,
+            path: path.to_owned(),
+            state: FileState::Queued,
+            page_count: 0,
+            pages: Vec::new(),
+        });
+        Some(self.next_id)
+    }
+
+    pub fn index_of(&self, id: FileId) -> Option<usize> {
+        self.files.iter().position(|f| f.id == id)
+    }
+
+    /// Applies one worker report. Returns the index of the file it concerned.
+    pub fn apply(&mut self, event: WorkerEvent) -> Option<usize> {
+        let id = match &event {
+            WorkerEvent::EngineReady { .. } | WorkerEvent::EngineFailed(_) => return None,
+            WorkerEvent::Started { file }
+            | WorkerEvent::Page { file, .. }
+            | WorkerEvent::Finished { file, .. }
+            | WorkerEvent::Failed { file, .. }
+            | WorkerEvent::Cancelled { file } => *file,
+        };
+        let index = self.index_of(id)?;
+        let entry = &mut self.files[index];
+        match event {
+            WorkerEvent::Started { .. } => entry.state = FileState::Reading { done: 0, of: 0 },
+            WorkerEvent::Page {
+                page, image, done, of, ..
+            } => {
+                entry.state = FileState::Reading { done, of };
+                entry.pages.push(ShownPage {
+                    page: *page,
+                    image,
+                    texture: None,
+                });
+            }
+            WorkerEvent::Finished { page_count, .. } => {
+                entry.state = FileState::Done;
+                entry.page_count = page_count;
+            }
+            WorkerEvent::Failed { reason, .. } => entry.state = FileState::Failed(reason),
+            WorkerEvent::Cancelled { .. } => entry.state = FileState::Cancelled,
+            WorkerEvent::EngineReady { .. } | WorkerEvent::EngineFailed(_) => {}
+        }
+        Some(index)
+    }
+
+    pub fn is_busy(&self) -> bool {
+        self.files.iter().any(|f| f.state.is_pending())
+    }
+
+    /// Documents with at least one page read, in the order of the file list.
+    pub fn documents(&self) -> Vec<Document> {
+        self.files
+            .iter()
+            .filter(|f| !f.pages.is_empty())
+            .map(FileEntry::document)
+            .collect()
+    }
+
+    pub fn stats(&self) -> SessionStats {
+        let pages: Vec<&Page> = self
+            .files
+            .iter()
+            .flat_map(|f| f.pages.iter().map(|p| &p.page))
+            .collect();
+        let total_ms: f64 = pages.iter().map(|p| p.timings.total_ms).sum();
+        SessionStats {
+            files_read: self.files.iter().filter(|f| f.state == FileState::Done).count(),
+            files_failed: self
+                .files
+                .iter()
+                .filter(|f| matches!(f.state, FileState::Failed(_)))
+                .count(),
+            pages: pages.len(),
+            mean_page_ms: if pages.is_empty() {
+                0.0
+            } else {
+                total_ms / pages.len() as f64
+            },
+        }
+    }
+}
+
+/// A line needs a person's eyes: read with low confidence and not yet corrected.
+pub fn needs_review(line: &Line, review_below: f32) -> bool {
+    line.confidence < review_below && !line.edited
+}
+
+/// The next line to review after `(page, line)` in `file`, wrapping around.
+pub fn next_to_review(file: &FileEntry, after: Option<(usize, usize)>, review_below: f32) -> Option<(usize, usize)> {
+    let all: Vec<(usize, usize)> = file
+        .pages
+        .iter()
+        .enumerate()
+        .flat_map(|(p, shown)| {
+            shown
+                .page
+                .lines
+                .iter()
+                .enumerate()
+                .filter(move |(_, line)| needs_review(line, review_below))
+                .map(move |(l, _)| (p, l))
+        })
+        .collect();
+    match after {
+        Some(current) => all.iter().copied().find(|&at| at > current).or(all.first().copied()),
+        None => all.first().copied(),
+    }
+}
+
+/// The files under `paths` that can be opened: files as given, folders searched
+/// (hidden entries skipped) for images and PDFs, in name order.
+pub fn expand_paths(paths: &[PathBuf], extensions: &[&str]) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    for path in paths {
+        if path.is_dir() {
+            collect_folder(path, extensions, 0, &mut out);
+        } else {
+            out.push(path.clone());
+        }
+    }
+    out
+}
+
+fn collect_folder(dir: &Path, extensions: &[&str], depth: usize, out: &mut Vec<PathBuf>) {
+    if depth > 16 {
+        return;
+    }
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut paths: Vec<PathBuf> = entries
+        .flatten()
+        .map(|e| e.path())
+        .filter(|p| !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')))
+        .collect();
+    paths.sort();
+    for path in paths {
+        if path.is_dir() {
+            collect_folder(&path, extensions, depth + 1, out);
+        } else if path
+            .extension()
+            .is_some_and(|e| extensions.contains(&e.to_string_lossy().to_lowercase().as_str()))
+        {
+            out.push(path);
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ocr::geometry::Point;
+    use crate::result::{PageOrientation, StageTimings, TextSource};
+
+    fn page(confidences: &[f32]) -> ShownPage {
+        let lines = confidences
+            .iter()
+            .map(|&c| Line::read(format!("line {c}"), [Point::new(0.0, 0.0); 4], c, 1.0))
+            .collect();
+        ShownPage {
+            page: Page {
+                index: 0,
+                width: 10,
+                height: 10,
+                orientation: PageOrientation::default(),
+                source: TextSource::Ocr,
+                lines,
+                timings: StageTimings {
+                    total_ms: 100.0,
+                    ..StageTimings::default()
+                },
+            },
+            image: None,
+            texture: None,
+        }
+    }
+
+    #[test]
+    fn review_walks_low_confidence_lines_across_pages_and_wraps() {
+        let mut session = Session::default();
+        let id = session.add(Path::new("a.png")).expect("added");
+        let file = &mut session.files[0];
+        assert_eq!(file.id, id);
+        file.pages.push(page(&[0.99, 0.5, 0.95]));
+        file.pages.push(page(&[0.7, 0.99]));
+        assert_eq!(next_to_review(file, None, 0.8), Some((0, 1)));
+        assert_eq!(next_to_review(file, Some((0, 1)), 0.8), Some((1, 0)));
+        assert_eq!(next_to_review(file, Some((1, 0)), 0.8), Some((0, 1)), "wraps");
+        file.pages[0].page.lines[1].edit("corrected");
+        assert_eq!(
+            next_to_review(file, Some((1, 0)), 0.8),
+            Some((1, 0)),
+            "edited lines are reviewed"
+        );
+    }
+
+    #[test]
+    fn a_file_is_queued_once_until_it_fails() {
+        let mut session = Session::default();
+        let first = session.add(Path::new("a.png")).expect("added");
+        assert_eq!(session.add(Path::new("a.png")), None);
+        session.apply(WorkerEvent::Failed {
+            file: first,
+            reason: "corrupt".into(),
+        });
+        assert!(
+            session.add(Path::new("a.png")).is_some(),
+            "a failed file may be tried again"
+        );
+        let stats = session.stats();
+        assert_eq!((stats.files_read, stats.files_failed), (0, 1));
+    }
+
+    #[test]
+    fn stats_count_files_and_pages() {
+        let mut session = Session::default();
+        let id = session.add(Path::new("a.pdf")).expect("added");
+        for done in 1..=2 {
+            session.apply(WorkerEvent::Page {
+                file: id,
+                page: Box::new(page(&[0.9]).page),
+                image: None,
+                done,
+                of: 2,
+            });
+        }
+        assert_eq!(session.files[0].state, FileState::Reading { done: 2, of: 2 });
+        session.apply(WorkerEvent::Finished {
+            file: id,
+            page_count: 2,
+        });
+        let stats = session.stats();
+        assert_eq!((stats.files_read, stats.pages, stats.mean_page_ms), (1, 2, 100.0));
+        assert_eq!(session.documents()[0].pages.len(), 2);
+    }
+
+    #[test]
+    fn folders_expand_to_the_documents_inside() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::create_dir(dir.path().join("sub")).expect("folder");
+        for name in ["b.PNG", "a.pdf", "notes.txt", ".hidden.png", "sub/c.tif"] {
+            std::fs::write(dir.path().join(name), b"x").expect("file");
+        }
+        let found = expand_paths(&[dir.path().to_owned()], &["png", "pdf", "tif"]);
+        let names: Vec<_> = found
+            .iter()
+            .map(|p| {
+                p.strip_prefix(dir.path())
+                    .expect("inside")
+                    .to_string_lossy()
+                    .into_owned()
+            })
+            .collect();
+        assert_eq!(names, ["a.pdf", "b.PNG", "sub/c.tif"]);
+    }
+}

@@ -1,0 +1,369 @@
+//! The desktop app driven headless with egui_kittest: real models reading real
+//! files on the worker thread, widgets found by label and clicked, keys
+//! pressed, the clipboard watched through the `Desktop` trait, exports read back.
+
+mod common;
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use calamine::{Data, Reader, Xlsx};
+use common::{page, save, temp_dir};
+use egui::{Event, Key, Modifiers, PointerButton, Pos2};
+use egui_kittest::Harness;
+use egui_kittest::kittest::Queryable;
+use ocrdesk::app::desktop::{Answer, Desktop};
+use ocrdesk::app::session::{FileState, Settings};
+use ocrdesk::app::{EngineState, Launch, OcrDeskApp};
+use ocrdesk::export::ExportFormat;
+
+/// A desktop whose clipboard and dialogs the test controls.
+#[derive(Clone, Default)]
+struct FakeDesktop {
+    clipboard: Arc<Mutex<Vec<String>>>,
+    /// What the next save dialog answers.
+    save_to: Arc<Mutex<Option<PathBuf>>>,
+    /// What the next open dialog answers.
+    open: Arc<Mutex<Vec<PathBuf>>>,
+}
+
+impl FakeDesktop {
+    fn last_copied(&self) -> Option<String> {
+        self.clipboard.lock().expect("clipboard").last().cloned()
+    }
+}
+
+impl Desktop for FakeDesktop {
+    fn copy_text(&mut self, text: &str) -> Result<(), String> {
+        self.clipboard.lock().expect("clipboard").push(text.to_owned());
+        Ok(())
+    }
+
+    fn pick_files(&mut self, _start: Option<&Path>) -> Answer<Vec<PathBuf>> {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let _ = tx.send(std::mem::take(&mut *self.open.lock().expect("open")));
+        rx
+    }
+
+    fn save_file(&mut self, _start: Option<&Path>, _name: &str, formats: &[ExportFormat]) -> Answer<Option<PathBuf>> {
+        assert!(formats.contains(&ExportFormat::Xlsx) && formats.contains(&ExportFormat::Json));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let _ = tx.send(self.save_to.lock().expect("save").take());
+        rx
+    }
+}
+
+fn harness(settings: Settings, desktop: &FakeDesktop, files: Vec<PathBuf>) -> Harness<'static, OcrDeskApp> {
+    let launch = Launch {
+        files,
+        ..Launch::default()
+    };
+    let app = OcrDeskApp::new(settings, Box::new(desktop.clone()), launch);
+    Harness::builder()
+        .with_size(egui::vec2(1280.0, 800.0))
+        .build_ui_state(|ui, app: &mut OcrDeskApp| app.show(ui), app)
+}
+
+/// Steps frames until `done` holds (the worker runs meanwhile), then lets the UI settle.
+fn wait_for(harness: &mut Harness<'_, OcrDeskApp>, what: &str, done: impl Fn(&OcrDeskApp) -> bool) {
+    let deadline = Instant::now() + Duration::from_secs(180);
+    while !done(harness.state()) {
+        assert!(Instant::now() < deadline, "timed out waiting for {what}");
+        harness.step();
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    // `run` settles the UI and checks that every input widget has a name.
+    harness.run();
+}
+
+fn all_read(app: &OcrDeskApp) -> bool {
+    !app.session.files.is_empty() && !app.session.is_busy()
+}
+
+/// Clicks at a point of the window, as a mouse would.
+fn click_at(harness: &mut Harness<'_, OcrDeskApp>, pos: Pos2) {
+    harness.event(Event::PointerMoved(pos));
+    for pressed in [true, false] {
+        harness.event(Event::PointerButton {
+            pos,
+            button: PointerButton::Primary,
+            pressed,
+            modifiers: Modifiers::NONE,
+        });
+    }
+    harness.run();
+}
+
+const INVOICE: [&str; 3] = ["INVOICE 2026-117", "Total due 80.00", "Paid by card"];
+
+fn invoice(dir: &Path) -> PathBuf {
+    save(&page(&INVOICE, 32.0, 40.0), dir, "invoice.png")
+}
+
+/// The editable field that holds a line's text.
+fn line_field<'h>(harness: &'h Harness<'_, OcrDeskApp>, text: &'h str) -> egui_kittest::Node<'h> {
+    harness.get_by(|node| node.role() == egui::accesskit::Role::TextInput && node.value().as_deref() == Some(text))
+}
+
+fn line_index(app: &OcrDeskApp, text: &str) -> usize {
+    let lines = &app.session.files[0].pages[0].page.lines;
+    lines.iter().position(|l| l.text == text).unwrap_or_else(|| {
+        panic!(
+            "no line {text:?} among {:?}",
+            lines.iter().map(|l| &l.text).collect::<Vec<_>>()
+        )
+    })
+}
+
+#[test]
+fn a_file_is_read_then_lines_are_copied_edited_and_exported() {
+    let dir = temp_dir();
+    let desktop = FakeDesktop::default();
+    let mut harness = harness(Settings::default(), &desktop, vec![invoice(dir.path())]);
+    wait_for(&mut harness, "the invoice to be read", all_read);
+    assert_eq!(harness.state().session.files[0].state, FileState::Done);
+
+    // Every line is listed, found by its text.
+    for text in INVOICE {
+        line_field(&harness, text);
+    }
+
+    // The copy button of one line puts that line on the clipboard.
+    let total = line_index(harness.state(), "Total due 80.00");
+    harness.get_by_label(&format!("Copy line {}", total + 1)).click();
+    harness.run();
+    assert_eq!(desktop.last_copied().as_deref(), Some("Total due 80.00"));
+    assert_eq!(harness.state().selected_line, Some(total));
+
+    // Clicking a box on the page selects its line; Ctrl+C copies it.
+    let heading = line_index(harness.state(), "INVOICE 2026-117");
+    let quad = harness.state().session.files[0].pages[0].page.lines[heading].quad;
+    let centre = ocrdesk::ocr::geometry::Point::new(
+        quad.iter().map(|p| p.x).sum::<f32>() / 4.0,
+        quad.iter().map(|p| p.y).sum::<f32>() / 4.0,
+    );
+    let on_screen = harness.state().viewer.to_screen(centre);
+    click_at(&mut harness, on_screen);
+    assert_eq!(harness.state().selected_line, Some(heading));
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::C);
+    harness.run();
+    assert_eq!(desktop.last_copied().as_deref(), Some("INVOICE 2026-117"));
+
+    // Correct a line: the correction is what is copied and exported, marked as edited.
+    let paid = line_index(harness.state(), "Paid by card");
+    line_field(&harness, "Paid by card").click();
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness
+        .get_by_label(&format!("Line {}", paid + 1))
+        .type_text("Paid in cash");
+    harness.run();
+    let line = &harness.state().session.files[0].pages[0].page.lines[paid];
+    assert_eq!(line.text, "Paid in cash");
+    assert!(line.edited);
+    assert_eq!(line.ocr_text.as_deref(), Some("Paid by card"));
+    harness.get_by_label("Copy all").click();
+    harness.run();
+    let mut expected: Vec<String> = harness.state().session.files[0].pages[0]
+        .page
+        .lines
+        .iter()
+        .map(|l| l.text.clone())
+        .collect();
+    assert_eq!(desktop.last_copied(), Some(expected.join("\n")));
+    expected.sort();
+    assert_eq!(expected, ["INVOICE 2026-117", "Paid in cash", "Total due 80.00"]);
+
+    // Export JSON with Ctrl+S (the save dialog answers with a .json path).
+    let json_path = dir.path().join("results.json");
+    *desktop.save_to.lock().expect("save") = Some(json_path.clone());
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::S);
+    harness.run();
+    wait_for(&mut harness, "the JSON export", |app| !app.is_exporting());
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&json_path).expect("JSON written")).expect("valid JSON");
+    let exported = &json["pages"][0]["lines"][paid];
+    assert_eq!(exported["text"], "Paid in cash");
+    assert_eq!(exported["edited"], true);
+    assert_eq!(exported["ocr_text"], "Paid by card");
+    assert!(json["source"].as_str().expect("source").ends_with("invoice.png"));
+
+    // Export XLSX from the File menu.
+    let xlsx_path = dir.path().join("results.xlsx");
+    *desktop.save_to.lock().expect("save") = Some(xlsx_path.clone());
+    harness.get_by_label("File").click();
+    harness.run();
+    harness.get_by_label_contains("Export…").click();
+    harness.run();
+    wait_for(&mut harness, "the XLSX export", |app| !app.is_exporting());
+    let mut workbook: Xlsx<_> = calamine::open_workbook(&xlsx_path).expect("a workbook");
+    assert_eq!(workbook.sheet_names(), ["invoice.png"]);
+    let sheet = workbook.worksheet_range("invoice.png").expect("sheet");
+    let rows: Vec<&[Data]> = sheet.rows().collect();
+    let heading_row: Vec<String> = rows[0].iter().map(|c| c.to_string()).collect();
+    assert_eq!(heading_row, ocrdesk::export::XLSX_COLUMNS);
+    assert_eq!(rows.len(), 4, "a heading and three lines");
+    let row = rows[paid + 1];
+    assert_eq!(row[0], Data::Float(1.0), "page");
+    assert_eq!(row[2], Data::String("Paid in cash".into()));
+    assert_eq!(row[4], Data::Bool(true), "edited");
+    assert_eq!(row[5], Data::String("Paid by card".into()));
+    let untouched = rows[total + 1];
+    assert_eq!(untouched[4], Data::Bool(false));
+    let confidence = match untouched[3] {
+        Data::Float(c) => c,
+        ref other => panic!("confidence {other:?}"),
+    };
+    assert!(confidence > 0.5 && confidence <= 1.0);
+    // No temporary files are left beside the exports.
+    let mut names: Vec<String> = std::fs::read_dir(dir.path())
+        .expect("list")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    assert_eq!(names, ["invoice.png", "results.json", "results.xlsx"]);
+}
+
+#[test]
+fn a_bad_file_shows_its_reason_and_the_others_are_still_read() {
+    let dir = temp_dir();
+    let empty = dir.path().join("empty.png");
+    std::fs::write(&empty, b"").expect("empty file");
+    let good = invoice(dir.path());
+    let desktop = FakeDesktop::default();
+    let mut harness = harness(Settings::default(), &desktop, vec![empty, good]);
+    wait_for(&mut harness, "both files", all_read);
+    let files = &harness.state().session.files;
+    assert_eq!(files[0].state, FileState::Failed("the file is empty (0 bytes)".into()));
+    assert_eq!(files[1].state, FileState::Done);
+    harness.get_by_label("failed: the file is empty (0 bytes)");
+    harness.get_by_label_contains("Files read: 1 · failed: 1 · pages: 1");
+}
+
+#[test]
+fn pages_turn_with_page_keys_and_review_walks_the_lines() {
+    use tiff::encoder::{TiffEncoder, colortype};
+    let dir = temp_dir();
+    let path = dir.path().join("two-pages.tif");
+    {
+        let file = std::fs::File::create(&path).expect("create");
+        let mut tiff = TiffEncoder::new(std::io::BufWriter::new(file)).expect("encoder");
+        for lines in [["Page one 111"], ["Page two 222"]] {
+            let img = page(&lines, 30.0, 30.0);
+            tiff.write_image::<colortype::RGB8>(img.width(), img.height(), img.as_raw())
+                .expect("page");
+        }
+    }
+    // Every line needs review when the bar is at 100%.
+    let settings = Settings {
+        review_below: 1.0,
+        ..Settings::default()
+    };
+    let desktop = FakeDesktop::default();
+    let mut harness = harness(settings, &desktop, vec![path]);
+    wait_for(&mut harness, "both pages", all_read);
+    harness.get_by_label("Page 1 of 2");
+    line_field(&harness, "Page one 111");
+    harness.key_press(Key::PageDown);
+    harness.run();
+    harness.get_by_label("Page 2 of 2");
+    line_field(&harness, "Page two 222");
+    harness.key_press(Key::PageUp);
+    harness.run();
+    assert_eq!(harness.state().page, 0);
+
+    harness.key_press(Key::F8);
+    harness.run();
+    assert_eq!((harness.state().page, harness.state().selected_line), (0, Some(0)));
+    harness.key_press(Key::F8);
+    harness.run();
+    assert_eq!((harness.state().page, harness.state().selected_line), (1, Some(0)));
+    harness.get_by_label("Next page");
+}
+
+#[derive(Debug)]
+struct Dropped(PathBuf);
+
+impl egui::DroppedFile for Dropped {
+    fn path(&self) -> &Path {
+        &self.0
+    }
+    fn bytes(&self) -> Result<Vec<u8>, String> {
+        std::fs::read(&self.0).map_err(|e| e.to_string())
+    }
+}
+
+#[test]
+fn dropped_folders_and_opened_files_are_queued_and_can_be_cancelled() {
+    let dir = temp_dir();
+    let folder = dir.path().join("scans");
+    std::fs::create_dir(&folder).expect("folder");
+    let first = invoice(&folder);
+    std::fs::write(folder.join("notes.txt"), b"not a document").expect("text file");
+    let desktop = FakeDesktop::default();
+    let mut harness = harness(Settings::default(), &desktop, Vec::new());
+    harness.run_steps(2);
+
+    // Dropping a folder queues the documents inside it.
+    harness
+        .input_mut()
+        .dropped_files
+        .push(Arc::new(Dropped(folder.clone())));
+    harness.run_steps(2);
+    assert_eq!(harness.state().session.files.len(), 1);
+    assert_eq!(harness.state().session.files[0].path, first);
+
+    // Ctrl+O asks the open dialog; the file it answers with is queued, then cancelled.
+    let second = save(&page(&["Second file"], 30.0, 30.0), dir.path(), "second.png");
+    *desktop.open.lock().expect("open") = vec![second.clone()];
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::O);
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while harness.state().session.files.len() < 2 {
+        assert!(Instant::now() < deadline, "the opened file was not queued");
+        harness.step();
+    }
+    harness.get_by_label("Cancel second.png").click();
+    wait_for(&mut harness, "both files", all_read);
+    let files = &harness.state().session.files;
+    assert_eq!(files[0].state, FileState::Done);
+    assert_eq!(files[1].path, second);
+    assert!(
+        matches!(files[1].state, FileState::Cancelled | FileState::Done),
+        "{:?}",
+        files[1].state
+    );
+}
+
+#[derive(Default)]
+struct MemoryStorage(std::collections::HashMap<String, String>);
+
+impl eframe::Storage for MemoryStorage {
+    fn get_string(&self, key: &str) -> Option<String> {
+        self.0.get(key).cloned()
+    }
+    fn set_string(&mut self, key: &str, value: String) {
+        self.0.insert(key.to_owned(), value);
+    }
+    fn remove_string(&mut self, key: &str) {
+        self.0.remove(key);
+    }
+    fn flush(&mut self) {}
+}
+
+#[test]
+fn the_theme_and_options_persist() {
+    let desktop = FakeDesktop::default();
+    let mut harness = harness(Settings::default(), &desktop, Vec::new());
+    wait_for(&mut harness, "the models", |app| app.engine != EngineState::Loading);
+    harness.get_by_label("View").click();
+    harness.run();
+    harness.get_by_label("Dark theme").click();
+    harness.run();
+    assert!(harness.state().settings.dark_theme);
+    assert_eq!(harness.ctx.theme(), egui::Theme::Dark);
+    let mut storage = MemoryStorage::default();
+    eframe::App::save(harness.state_mut(), &mut storage);
+    let saved: Settings = eframe::get_value(&storage, ocrdesk::app::SETTINGS_KEY).expect("settings saved");
+    assert!(saved.dark_theme);
+}
