@@ -367,3 +367,72 @@ fn the_theme_and_options_persist() {
     let saved: Settings = eframe::get_value(&storage, ocrdesk::app::SETTINGS_KEY).expect("settings saved");
     assert!(saved.dark_theme);
 }
+
+/// A one-page PDF with a text layer, encrypted by qpdf (installed by packaging/test.sh).
+fn locked_pdf(dir: &Path, password: &str) -> PathBuf {
+    use pdfium_render::prelude::*;
+    let pdfium = ocrdesk::document::pdf::pdfium().expect("PDFium is fetched by packaging/fetch_assets.py");
+    let mut doc = pdfium.create_new_pdf().expect("new PDF");
+    let font = doc.fonts_mut().helvetica();
+    let mut page = doc
+        .pages_mut()
+        .create_page_at_end(PdfPagePaperSize::a4())
+        .expect("new page");
+    page.objects_mut()
+        .create_text_object(
+            PdfPoints::new(72.0),
+            PdfPoints::new(700.0),
+            "Contract 2026-55",
+            font,
+            PdfPoints::new(14.0),
+        )
+        .expect("text");
+    let plain = dir.join("plain.pdf");
+    std::fs::write(&plain, doc.save_to_bytes().expect("saved")).expect("written");
+    let locked = dir.join("locked.pdf");
+    let status = std::process::Command::new("qpdf")
+        .args(["--encrypt", password, "owner-pw", "256", "--"])
+        .arg(&plain)
+        .arg(&locked)
+        .status()
+        .expect("qpdf is installed (packaging/test.sh installs it)");
+    assert!(status.success());
+    locked
+}
+
+#[test]
+fn a_locked_pdf_asks_for_its_password_and_opens_with_it() {
+    let dir = temp_dir();
+    let locked = locked_pdf(dir.path(), "s3cret");
+    let desktop = FakeDesktop::default();
+    let mut harness = harness(Settings::default(), &desktop, vec![locked]);
+    wait_for(&mut harness, "the locked PDF", all_read);
+    harness.get_by_label("failed: the PDF is password-protected");
+
+    // A wrong password says so and asks again.
+    harness.get_by_label("Password for locked.pdf").focus();
+    harness.run();
+    harness.get_by_label("Password for locked.pdf").type_text("guess");
+    harness.get_by_label("Unlock locked.pdf").click();
+    harness.step();
+    wait_for(&mut harness, "the wrong password", all_read);
+    harness.get_by_label("failed: the password is wrong");
+
+    harness.get_by_label("Password for locked.pdf").focus();
+    harness.run();
+    harness.get_by_label("Password for locked.pdf").type_text("s3cret");
+    harness.key_press(Key::Enter);
+    harness.step();
+    wait_for(&mut harness, "the unlocked PDF", all_read);
+    let file = &harness.state().session.files[0];
+    assert_eq!(file.state, FileState::Done);
+    let shown = &file.pages[0];
+    assert_eq!(shown.page.source, ocrdesk::TextSource::TextLayer);
+    assert_eq!(shown.page.text(), "Contract 2026-55");
+    // Text-layer pages are rendered for the viewer (200 dpi A4), within the
+    // texture limit of kittest's renderer (2048 px).
+    assert_eq!((shown.page.width, shown.page.height), (1654, 2339));
+    let image = shown.image.as_ref().expect("the page is shown");
+    assert_eq!(image.size, [1448, 2048]);
+    line_field(&harness, "Contract 2026-55");
+}

@@ -158,20 +158,37 @@ impl OcrDeskApp {
                 self.settings.last_folder = Some(parent.to_owned());
             }
             if let Some(file) = self.session.add(&path) {
-                self.worker.submit(Job {
-                    file,
-                    path,
-                    open: OpenOptions {
-                        force_ocr: self.settings.force_ocr,
-                        render_text_pages: true,
-                        ..OpenOptions::default()
-                    },
-                    drop_watermarks: self.settings.drop_watermarks,
-                });
+                self.submit(file, path, None);
             }
         }
         if self.current.is_none() && !self.session.files.is_empty() {
             self.current = Some(0);
+        }
+    }
+
+    fn submit(&self, file: worker::FileId, path: PathBuf, password: Option<String>) {
+        self.worker.submit(Job {
+            file,
+            path,
+            open: OpenOptions {
+                force_ocr: self.settings.force_ocr,
+                render_text_pages: true,
+                password,
+                ..OpenOptions::default()
+            },
+            drop_watermarks: self.settings.drop_watermarks,
+        });
+    }
+
+    /// Reads a password-protected file again with the password typed for it.
+    pub fn unlock(&mut self, index: usize) {
+        let Some(entry) = self.session.files.get_mut(index) else {
+            return;
+        };
+        let Some(password) = entry.password.take() else { return };
+        let path = entry.path.clone();
+        if let Some(file) = self.session.requeue(index) {
+            self.submit(file, path, Some(password));
         }
     }
 
@@ -443,8 +460,9 @@ impl OcrDeskApp {
         }
         let mut choose = None;
         let mut cancel = None;
+        let mut unlock = None;
         egui::ScrollArea::vertical().id_salt("file-list").show(ui, |ui| {
-            for (index, file) in self.session.files.iter().enumerate() {
+            for (index, file) in self.session.files.iter_mut().enumerate() {
                 let name = file.name();
                 ui.horizontal(|ui| {
                     let chosen = self.current == Some(index);
@@ -486,6 +504,23 @@ impl OcrDeskApp {
                         ui.weak(format!("cancelled after {} page(s)", file.pages.len()));
                     }
                 }
+                if let Some(password) = &mut file.password {
+                    ui.horizontal(|ui| {
+                        let field = ui.add(
+                            TextEdit::singleline(password)
+                                .password(true)
+                                .hint_text("Password")
+                                .desired_width(120.0),
+                        );
+                        name_widget(ui, field.id, &format!("Password for {name}"));
+                        let entered = field.lost_focus() && ui.input(|i| i.key_pressed(egui::Key::Enter));
+                        let button = ui.button("Unlock");
+                        name_widget(ui, button.id, &format!("Unlock {name}"));
+                        if entered || button.clicked() {
+                            unlock = Some(index);
+                        }
+                    });
+                }
                 ui.add_space(4.0);
             }
         });
@@ -496,6 +531,9 @@ impl OcrDeskApp {
         }
         if let Some(file) = cancel {
             self.worker.cancel(file);
+        }
+        if let Some(index) = unlock {
+            self.unlock(index);
         }
     }
 
@@ -566,8 +604,18 @@ impl OcrDeskApp {
         }
         let shown = &mut self.session.files[index].pages[self.page];
         if shown.texture.is_none()
-            && let Some(image) = &shown.image
+            && let Some(image) = &mut shown.image
         {
+            // The worker scales pages to the GPU's limit once it knows it; a page
+            // read before the first frame may still be too large.
+            let max_side = ui.ctx().input(|i| i.max_texture_side);
+            if image.size[0].max(image.size[1]) > max_side {
+                let rgb = image::RgbImage::from_fn(image.size[0] as u32, image.size[1] as u32, |x, y| {
+                    let [r, g, b, _] = image.pixels[y as usize * image.size[0] + x as usize].to_array();
+                    image::Rgb([r, g, b])
+                });
+                *image = std::sync::Arc::new(worker::display_image(&rgb, max_side as u32));
+            }
             let name = format!("page-{index}-{}", self.page);
             shown.texture = Some(ui.ctx().load_texture(name, image.clone(), egui::TextureOptions::LINEAR));
             self.textured = Some((index, self.page));
@@ -582,6 +630,8 @@ impl OcrDeskApp {
     }
 
     fn lines_panel(&mut self, ui: &mut Ui) {
+        // A panel shrinks to its content; the line fields should use all of it.
+        ui.set_min_width(ui.available_width());
         let review_below = self.settings.review_below;
         let Some(index) = self.current else {
             ui.heading("Lines");

@@ -67,6 +67,8 @@ pub struct FileEntry {
     pub page_count: usize,
     /// Pages read, in the order read.
     pub pages: Vec<ShownPage>,
+    /// For a password-protected PDF: the password being typed.
+    pub password: Option<String>,
 }
 
 impl FileEntry {
@@ -129,8 +131,18 @@ impl Session {
             state: FileState::Queued,
             page_count: 0,
             pages: Vec::new(),
+            password: None,
         });
         Some(self.next_id)
+    }
+
+    /// Queues a file again (after a password was given); its pages so far are dropped.
+    pub fn requeue(&mut self, index: usize) -> Option<FileId> {
+        let entry = self.files.get_mut(index)?;
+        entry.state = FileState::Queued;
+        entry.pages.clear();
+        entry.page_count = 0;
+        Some(entry.id)
     }
 
     pub fn index_of(&self, id: FileId) -> Option<usize> {
@@ -165,7 +177,12 @@ impl Session {
                 entry.state = FileState::Done;
                 entry.page_count = page_count;
             }
-            WorkerEvent::Failed { reason, .. } => entry.state = FileState::Failed(reason),
+            WorkerEvent::Failed {
+                reason, needs_password, ..
+            } => {
+                entry.state = FileState::Failed(reason);
+                entry.password = needs_password.then(String::new);
+            }
             WorkerEvent::Cancelled { .. } => entry.state = FileState::Cancelled,
             WorkerEvent::EngineReady { .. } | WorkerEvent::EngineFailed(_) => {}
         }
@@ -331,6 +348,7 @@ mod tests {
         session.apply(WorkerEvent::Failed {
             file: first,
             reason: "corrupt".into(),
+            needs_password: false,
         });
         assert!(
             session.add(Path::new("a.png")).is_some(),

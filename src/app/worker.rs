@@ -5,7 +5,7 @@
 use std::collections::HashSet;
 use std::ops::ControlFlow;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Mutex, OnceLock};
 use std::time::Instant;
@@ -13,6 +13,7 @@ use std::time::Instant;
 use egui::ColorImage;
 
 use crate::document::OpenOptions;
+use crate::error::DocumentError;
 use crate::ocr::{EngineOptions, OcrEngine};
 use crate::pipeline::{ReadError, read_pages};
 use crate::result::Page;
@@ -21,7 +22,7 @@ use crate::result::Page;
 pub type FileId = u64;
 
 /// Longest side of a page image kept for display: enough to read fine print
-/// zoomed in, and within every GPU's texture limit.
+/// zoomed in. Smaller when the GPU's texture limit is smaller.
 pub const DISPLAY_MAX_SIDE: u32 = 4096;
 
 /// One file to read.
@@ -61,6 +62,8 @@ pub enum WorkerEvent {
     Failed {
         file: FileId,
         reason: String,
+        /// The file is a password-protected PDF: asking for its password may help.
+        needs_password: bool,
     },
     Cancelled {
         file: FileId,
@@ -78,6 +81,8 @@ struct Shared {
     cancelled: Mutex<HashSet<FileId>>,
     shutting_down: AtomicBool,
     repaint: OnceLock<egui::Context>,
+    /// Longest side a page image may have to become a texture.
+    max_display_side: AtomicU32,
 }
 
 impl Shared {
@@ -95,6 +100,7 @@ impl Worker {
             cancelled: Mutex::new(HashSet::new()),
             shutting_down: AtomicBool::new(false),
             repaint: OnceLock::new(),
+            max_display_side: AtomicU32::new(DISPLAY_MAX_SIDE),
         });
         let thread_shared = Arc::clone(&shared);
         let spawned = std::thread::Builder::new()
@@ -120,8 +126,12 @@ impl Worker {
     }
 
     /// Gives the worker the context to wake when something arrives (first frame).
+    /// and the largest texture it can show.
     pub fn set_repaint_context(&self, ctx: &egui::Context) {
-        let _ = self.shared.repaint.set(ctx.clone());
+        if self.shared.repaint.set(ctx.clone()).is_ok() {
+            let side = ctx.input(|i| i.max_texture_side).min(DISPLAY_MAX_SIDE as usize);
+            self.shared.max_display_side.store(side as u32, Ordering::Relaxed);
+        }
     }
 
     pub fn submit(&self, job: Job) {
@@ -197,6 +207,7 @@ fn run(options: EngineOptions, jobs: Receiver<Job>, events: Sender<WorkerEvent>,
                 send(WorkerEvent::Failed {
                     file: job.file,
                     reason: format!("the OCR engine is not available: {reason}"),
+                    needs_password: false,
                 });
                 continue;
             }
@@ -204,7 +215,8 @@ fn run(options: EngineOptions, jobs: Receiver<Job>, events: Sender<WorkerEvent>,
         send(WorkerEvent::Started { file: job.file });
         let mut cancelled = false;
         let result = read_pages(engine, &job.path, &job.open, |read| {
-            let image = read.image.map(|image| Arc::new(display_image(&image)));
+            let max_side = shared.max_display_side.load(Ordering::Relaxed);
+            let image = read.image.map(|image| Arc::new(display_image(&image, max_side)));
             send(WorkerEvent::Page {
                 file: job.file,
                 page: Box::new(read.page),
@@ -225,9 +237,19 @@ fn run(options: EngineOptions, jobs: Receiver<Job>, events: Sender<WorkerEvent>,
                 file: job.file,
                 page_count,
             },
+            Err(ReadError::Document(DocumentError::Encrypted { password_given, .. })) => WorkerEvent::Failed {
+                file: job.file,
+                reason: if password_given {
+                    "the password is wrong".into()
+                } else {
+                    "the PDF is password-protected".into()
+                },
+                needs_password: true,
+            },
             Err(e) => WorkerEvent::Failed {
                 file: job.file,
                 reason: reason_without_path(&e, &job.path),
+                needs_password: false,
             },
         };
         if !send(event) {
@@ -258,10 +280,10 @@ fn reason_without_path(e: &ReadError, path: &std::path::Path) -> String {
     message.strip_prefix(&prefix).map(str::to_owned).unwrap_or(message)
 }
 
-/// The page as an egui image, scaled down to [`DISPLAY_MAX_SIDE`] if larger.
-pub fn display_image(image: &image::RgbImage) -> ColorImage {
+/// The page as an egui image, scaled down to `max_side` if larger.
+pub fn display_image(image: &image::RgbImage, max_side: u32) -> ColorImage {
     let (w, h) = image.dimensions();
-    let scale = DISPLAY_MAX_SIDE as f32 / w.max(h) as f32;
+    let scale = max_side as f32 / w.max(h) as f32;
     let shown = if scale < 1.0 {
         let (sw, sh) = (
             ((w as f32 * scale).round() as u32).max(1),
@@ -281,10 +303,10 @@ mod tests {
     #[test]
     fn display_images_are_capped_and_keep_their_shape() {
         let big = image::RgbImage::from_pixel(8192, 2048, image::Rgb([10, 20, 30]));
-        let shown = display_image(&big);
+        let shown = display_image(&big, 4096);
         assert_eq!(shown.size, [4096, 1024]);
         assert_eq!(shown.pixels[0], egui::Color32::from_rgb(10, 20, 30));
         let small = image::RgbImage::new(100, 40);
-        assert_eq!(display_image(&small).size, [100, 40]);
+        assert_eq!(display_image(&small, 4096).size, [100, 40]);
     }
 }
