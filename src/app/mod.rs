@@ -409,8 +409,9 @@ impl OcrDeskApp {
     fn status_bar(&mut self, ui: &mut Ui) {
         ui.horizontal(|ui| {
             match &self.engine {
+                // No spinners: an animation repaints every frame, and on a
+                // software-rendered display that takes the CPU the reading needs.
                 EngineState::Loading => {
-                    ui.spinner();
                     ui.label("Loading models…");
                 }
                 EngineState::Ready { load_ms } => {
@@ -587,8 +588,11 @@ impl OcrDeskApp {
                 FileState::Cancelled => {
                     ui.label("Cancelled before any page was read.");
                 }
+                FileState::Queued => {
+                    ui.weak("Waiting for the files before it…");
+                }
                 _ => {
-                    ui.spinner();
+                    ui.weak("Reading the first page…");
                 }
             });
             return;
