@@ -1,0 +1,147 @@
+//! Machine-readable zones on `../shared/eval/mrz` (or DIR): for each image with
+//! `NAME.gt.json`, reads the page, finds the zone and prints its format, the
+//! share of check digits that agree, and, where the truth lists fields, how many
+//! match. Then the figures the MRZ work is judged by:
+//! - specimens with field truth: share of fields correct;
+//! - `passporteye_td_<score>_*`: images whose share of valid check digits is at
+//!   least the score PassportEye reached (the number in the file name);
+//! - `expect_valid` images: zones found with every check digit valid;
+//! - `expect_no_mrz` images: no zone reported.
+//!
+//! `cargo run --release --example mrz_eval -- [DIR]`
+
+use std::path::PathBuf;
+
+use ocrdesk::analysis::mrz::{MrzReading, read_mrz};
+use ocrdesk::pipeline::read_file;
+use ocrdesk::{EngineOptions, OcrEngine};
+use serde_json::Value;
+
+fn main() -> anyhow::Result<()> {
+    let dir = std::env::args()
+        .nth(1)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/eval/mrz")));
+    let engine = OcrEngine::new(EngineOptions::default())?;
+    let mut images: Vec<PathBuf> = std::fs::read_dir(&dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| !p.to_string_lossy().ends_with(".json"))
+        .collect();
+    images.sort();
+    let (mut fields_right, mut fields_total) = (0, 0);
+    let (mut scores_met, mut scores_total) = (0, 0);
+    let (mut valid_found, mut valid_total) = (0, 0);
+    let (mut none_right, mut none_total) = (0, 0);
+    for image in &images {
+        let name = image
+            .file_stem()
+            .map(|s| s.to_string_lossy().into_owned())
+            .unwrap_or_default();
+        let truth_path = image.with_file_name(format!("{name}.gt.json"));
+        let Ok(truth) = std::fs::read(&truth_path) else {
+            continue;
+        };
+        let truth: Value = serde_json::from_slice(&truth)?;
+        let doc = match read_file(&engine, image) {
+            Ok(doc) => doc,
+            Err(e) => {
+                println!("{name:<40} error: {e}");
+                continue;
+            }
+        };
+        let reading = doc.pages.iter().find_map(|p| read_mrz(&p.lines));
+        let share = reading
+            .as_ref()
+            .map(|r| 100.0 * r.checks_passed as f64 / r.checks_total.max(1) as f64);
+        let mut line = format!(
+            "{name:<40} {:<6} checks {:>5}",
+            reading.as_ref().map_or("-", |r| r.format.as_str()),
+            share.map_or("-".into(), |s| format!("{s:.0}%")),
+        );
+        if let Some(score) = truth.get("expected_valid_score").and_then(Value::as_f64)
+            && name.starts_with("passporteye_td_")
+        {
+            scores_total += 1;
+            let met = share.is_some_and(|s| s >= score);
+            scores_met += usize::from(met);
+            line += &format!("  PassportEye {score:.0}%{}", if met { "" } else { "  BELOW" });
+        }
+        if truth.get("expect_valid").and_then(Value::as_bool) == Some(true) {
+            valid_total += 1;
+            let ok = reading.as_ref().is_some_and(|r| r.valid);
+            valid_found += usize::from(ok);
+            line += if ok { "  valid" } else { "  NOT VALID" };
+        }
+        if truth.get("expect_no_mrz").and_then(Value::as_bool) == Some(true) {
+            none_total += 1;
+            let ok = reading.is_none();
+            none_right += usize::from(ok);
+            line += if ok { "  none, as expected" } else { "  FOUND ONE" };
+        }
+        if let Some(fields) = truth.get("fields").and_then(Value::as_object)
+            && fields.contains_key("surname")
+        {
+            let (right, total, wrong) = compare_fields(reading.as_ref(), fields);
+            fields_right += right;
+            fields_total += total;
+            line += &format!("  fields {right}/{total} {wrong:?}");
+        }
+        println!("{line}");
+    }
+    println!();
+    println!("fields correct (specimens with field truth): {fields_right}/{fields_total}");
+    println!("check-digit share at least PassportEye's: {scores_met}/{scores_total} images");
+    println!("expected-valid zones found valid: {valid_found}/{valid_total}");
+    println!("no zone where there is none: {none_right}/{none_total}");
+    Ok(())
+}
+
+/// Truth fields (PassportEye's names and forms) against ours.
+fn compare_fields(reading: Option<&MrzReading>, truth: &serde_json::Map<String, Value>) -> (usize, usize, Vec<String>) {
+    let ours = |name: &str| -> String {
+        reading
+            .and_then(|r| r.fields.iter().find(|f| f.name == name))
+            .map(|f| f.value.clone())
+            .unwrap_or_default()
+    };
+    // ISO dates back to the zone's YYMMDD.
+    let yymmdd = |iso: String| iso.get(2..).unwrap_or_default().replace('-', "");
+    let pairs: [(&str, String); 10] = [
+        ("mrz_type", reading.map(|r| r.format.clone()).unwrap_or_default()),
+        ("type", ours("document_type")),
+        ("country", ours("issuing_state")),
+        ("number", ours("document_number")),
+        ("date_of_birth", yymmdd(ours("date_of_birth"))),
+        ("expiration_date", yymmdd(ours("date_of_expiry"))),
+        ("nationality", ours("nationality")),
+        ("sex", ours("sex")),
+        ("names", ours("given_names")),
+        ("surname", ours("surname")),
+    ];
+    let (mut right, mut total, mut wrong) = (0, 0, Vec::new());
+    for (name, value) in pairs {
+        let Some(expected) = truth.get(name).and_then(Value::as_str) else {
+            continue;
+        };
+        total += 1;
+        if expected.trim_end_matches('<') == value {
+            right += 1;
+        } else {
+            wrong.push(format!("{name}: {value:?} vs {expected:?}"));
+        }
+    }
+    if let Some(expected) = truth.get("personal_number").and_then(Value::as_array) {
+        total += 1;
+        let value = ours("optional_data");
+        if expected
+            .iter()
+            .filter_map(Value::as_str)
+            .any(|e| e.trim_end_matches('<') == value)
+        {
+            right += 1;
+        } else {
+            wrong.push(format!("personal_number: {value:?}"));
+        }
+    }
+    (right, total, wrong)
+}
