@@ -55,9 +55,9 @@ pub struct MrzReading {
 const MIN_ZONE_LINE: usize = 25;
 
 /// Finds and reads the machine-readable zone among `lines` (in reading order).
-/// `None` when there is none: the zone must show its filler (`<`) lines.
+/// `None` when there is none.
 pub fn read_mrz(lines: &[Line]) -> Option<MrzReading> {
-    // Candidate zone lines: long, mostly the MRZ alphabet, with some filler.
+    // Candidate zone lines: long, mostly the MRZ alphabet, with filler or dates.
     let candidates: Vec<(usize, String)> = lines
         .iter()
         .enumerate()
@@ -159,7 +159,10 @@ fn looks_like_zone_line(text: &str) -> bool {
         .filter(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || *c == '<')
         .count();
     let fillers = text.chars().filter(|&c| c == '<').count();
-    in_alphabet as f32 >= 0.9 * len as f32 && fillers >= 1
+    // A full optional-data field leaves a second line without filler, but its
+    // dates and check digits make it rich in digits; prose in capitals is neither.
+    let digits = text.chars().filter(char::is_ascii_digit).count();
+    in_alphabet as f32 >= 0.9 * len as f32 && (fillers >= 1 || digits >= 12)
 }
 
 /// For each zone line, the candidate line it was read from (the most similar).
@@ -240,6 +243,20 @@ mod tests {
         assert_eq!(field(&reading, "document_number").value, "D23145890");
         assert_eq!(field(&reading, "document_number").verdict, Some(Verdict::Valid));
         assert_eq!(reading.line_ids, [0, 1, 2]);
+    }
+
+    /// A visa (MRV-A) whose optional data fills its field: line 2 has no filler.
+    #[test]
+    fn a_visa_line_without_filler_is_still_found() {
+        let page = lines(&[
+            "V<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+            "L8988901C4XXX4009078F9612109ZE184226B1234567",
+        ]);
+        let reading = read_mrz(&page).expect("a zone");
+        assert_eq!(reading.format, "MRV-A");
+        assert!(reading.valid, "{reading:?}");
+        assert_eq!(field(&reading, "optional_data").value, "ZE184226B1234567");
+        assert_eq!(reading.line_ids, [0, 1]);
     }
 
     #[test]
