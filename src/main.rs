@@ -10,6 +10,7 @@ use std::time::Instant;
 use anyhow::Context;
 use clap::{Parser, Subcommand, ValueEnum};
 
+use ocrdesk::analysis::Extract;
 use ocrdesk::app::{Launch, Repaint};
 use ocrdesk::document::{OpenOptions, PageSelection};
 use ocrdesk::eval::{self, PageScore};
@@ -49,6 +50,12 @@ enum Command {
     Eval(EvalArgs),
 }
 
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum ExtractKind {
+    Mrz,
+    None,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum Format {
     Json,
@@ -75,6 +82,10 @@ struct OcrArgs {
     /// Write one result file per input into this folder instead of printing to stdout.
     #[arg(long, short)]
     out: Option<PathBuf>,
+    /// Analyses of each page's lines whose findings go to the page's `fields`:
+    /// `mrz` (passport, ID-card and visa zones), or `none`.
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "mrz")]
+    extract: Vec<ExtractKind>,
     #[command(flatten)]
     document: DocumentArgs,
     #[command(flatten)]
@@ -283,6 +294,9 @@ fn run_ocr(args: OcrArgs) -> anyhow::Result<ExitCode> {
         .map(|p| output_name(p, args.format, &mut used_names))
         .collect();
     let mut results: Vec<Option<Result<Document, ReadError>>> = args.files.iter().map(|_| None).collect();
+    let extract = Extract {
+        mrz: args.extract.contains(&ExtractKind::Mrz),
+    };
     let mut failed = 0usize;
     read_files(
         &engine,
@@ -290,7 +304,7 @@ fn run_ocr(args: OcrArgs) -> anyhow::Result<ExitCode> {
         &args.document.options(),
         engine.options().threads,
         |i, result| {
-            let doc = match result {
+            let mut doc = match result {
                 Ok(doc) => doc,
                 Err(e) => {
                     eprintln!("error: {e}");
@@ -298,6 +312,9 @@ fn run_ocr(args: OcrArgs) -> anyhow::Result<ExitCode> {
                     return;
                 }
             };
+            for page in &mut doc.pages {
+                ocrdesk::analysis::extract(page, extract);
+            }
             match &args.out {
                 // Written as soon as each file is done.
                 Some(dir) => {

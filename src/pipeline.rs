@@ -82,6 +82,7 @@ pub fn read_pages(
                     orientation: text.orientation,
                     source: TextSource::Ocr,
                     lines: text.lines,
+                    fields: Vec::new(),
                     timings: text.timings,
                 };
                 (page, Some(image))
@@ -139,6 +140,7 @@ fn text_layer_page(index: usize, layer: TextLayerPage) -> Page {
         },
         source: TextSource::TextLayer,
         lines,
+        fields: Vec::new(),
         timings: StageTimings::default(),
     }
 }

@@ -59,6 +59,32 @@ impl Line {
     }
 }
 
+/// What a check digit says about a field.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Verdict {
+    /// The field agrees with its check digit.
+    Valid,
+    /// It does not: the field (or its digit) was misread, or the document is forged.
+    Invalid,
+}
+
+/// A value pulled out of a page's lines, such as a passport zone's document number.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Field {
+    /// What found it: `mrz`.
+    pub source: String,
+    pub name: String,
+    pub value: String,
+    /// The lowest confidence of the lines it came from.
+    pub confidence: f32,
+    /// Indices into the page's `lines`.
+    pub line_ids: Vec<usize>,
+    /// Present where a check digit covers the field.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verdict: Option<Verdict>,
+}
+
 /// Where the time of one page went, in milliseconds.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct StageTimings {
@@ -96,6 +122,9 @@ pub struct Page {
     pub orientation: PageOrientation,
     pub source: TextSource,
     pub lines: Vec<Line>,
+    /// Values pulled out of the lines (see `--extract`); left out when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub fields: Vec<Field>,
     pub timings: StageTimings,
 }
 

@@ -207,3 +207,43 @@ fn a_reader_that_goes_away_ends_the_run_quietly() {
     assert!(out.status.success(), "{stderr}");
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
+
+/// The ICAO 9303 specimen passport zone, drawn and read back: its fields reach
+/// the JSON with their check-digit verdicts, unless `--extract none`.
+#[test]
+fn a_passport_zone_becomes_fields_with_verdicts() {
+    let dir = temp_dir();
+    let img = save(
+        &page(
+            &[
+                "PASSPORT",
+                "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+                "L898902C36UTO7408122F1204159ZE184226B<<<<<10",
+            ],
+            28.0,
+            30.0,
+        ),
+        dir.path(),
+        "passport.png",
+    );
+    let out = ocrdesk(&["ocr", arg(&img)]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let fields = json["pages"][0]["fields"].as_array().expect("fields");
+    let field = |name: &str| {
+        fields
+            .iter()
+            .find(|f| f["name"] == name)
+            .unwrap_or_else(|| panic!("no {name} in {fields:?}"))
+    };
+    assert_eq!(field("document_number")["value"], "L898902C3");
+    assert_eq!(field("document_number")["verdict"], "valid");
+    assert_eq!(field("surname")["value"], "ERIKSSON");
+    assert_eq!(field("date_of_birth")["value"], "1974-08-12");
+    assert_eq!(field("composite")["verdict"], "valid");
+    assert_eq!(field("surname")["line_ids"], serde_json::json!([1, 2]));
+
+    let out = ocrdesk(&["ocr", "--extract", "none", arg(&img)]);
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert!(json["pages"][0].get("fields").is_none());
+}

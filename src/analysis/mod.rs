@@ -4,3 +4,84 @@
 pub mod mrz;
 pub mod reading_order;
 pub mod watermark;
+
+use crate::result::Page;
+
+/// Which analyses run on each page's lines.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Extract {
+    /// Machine-readable zones of passports, ID cards and visas.
+    pub mrz: bool,
+}
+
+impl Extract {
+    /// Every analysis there is.
+    pub const ALL: Extract = Extract { mrz: true };
+}
+
+/// Runs the analyses in `what` on the page's lines and adds what they find to
+/// its `fields`.
+pub fn extract(page: &mut Page, what: Extract) {
+    if what.mrz
+        && let Some(zone) = mrz::read_mrz(&page.lines)
+    {
+        let fields = zone.to_fields(&page.lines);
+        page.fields.extend(fields);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ocr::geometry::Point;
+    use crate::result::{Line, PageOrientation, StageTimings, TextSource, Verdict};
+
+    fn page(texts: &[(&str, f32)]) -> Page {
+        Page {
+            index: 0,
+            width: 100,
+            height: 100,
+            orientation: PageOrientation::default(),
+            source: TextSource::Ocr,
+            lines: texts
+                .iter()
+                .map(|(t, c)| Line::read((*t).to_owned(), [Point::new(0.0, 0.0); 4], *c, 0.9))
+                .collect(),
+            fields: Vec::new(),
+            timings: StageTimings::default(),
+        }
+    }
+
+    #[test]
+    fn zone_fields_join_the_page_with_their_lines_and_verdicts() {
+        let mut p = page(&[
+            ("PASSPORT", 0.99),
+            ("P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", 0.95),
+            ("L898902C36UTO7408122F1204159ZE184226B<<<<<10", 0.88),
+        ]);
+        extract(&mut p, Extract::default());
+        assert!(p.fields.is_empty(), "nothing asked, nothing found");
+        extract(&mut p, Extract::ALL);
+        let number = p
+            .fields
+            .iter()
+            .find(|f| f.name == "document_number")
+            .expect("document number");
+        assert_eq!(number.value, "L898902C3");
+        assert_eq!(number.source, "mrz");
+        assert_eq!(number.line_ids, [1, 2]);
+        assert_eq!(number.confidence, 0.88);
+        assert_eq!(number.verdict, Some(Verdict::Valid));
+        let json = serde_json::to_value(&p).expect("serialises");
+        assert_eq!(json["fields"][4]["verdict"], "valid");
+        assert!(json["fields"][0].get("verdict").is_none(), "no check digit, no verdict");
+    }
+
+    #[test]
+    fn a_page_without_fields_keeps_its_json_as_before() {
+        let mut p = page(&[("Total due 80.00", 0.99)]);
+        extract(&mut p, Extract::ALL);
+        let json = serde_json::to_value(&p).expect("serialises");
+        assert!(json.get("fields").is_none());
+    }
+}

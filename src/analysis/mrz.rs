@@ -6,22 +6,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::result::Line;
+pub use crate::result::Verdict;
+use crate::result::{Field, Line};
 
-/// What a check digit says about a field.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum Verdict {
-    /// The field agrees with its check digit.
-    Valid,
-    /// It does not: the field (or its digit) was misread, or the zone is forged.
-    Invalid,
-}
-
-impl Verdict {
-    fn of(check: Option<bool>) -> Option<Self> {
-        check.map(|ok| if ok { Verdict::Valid } else { Verdict::Invalid })
-    }
+fn verdict(check: Option<bool>) -> Option<Verdict> {
+    check.map(|ok| if ok { Verdict::Valid } else { Verdict::Invalid })
 }
 
 /// One field of the zone.
@@ -49,6 +38,29 @@ pub struct MrzReading {
     pub checks_total: u8,
     /// Indices of the page lines the zone was read from.
     pub line_ids: Vec<usize>,
+}
+
+impl MrzReading {
+    /// The zone's fields as page fields, each carrying the zone's lines and the
+    /// lowest confidence among them.
+    pub fn to_fields(&self, lines: &[Line]) -> Vec<Field> {
+        let confidence = self
+            .line_ids
+            .iter()
+            .filter_map(|&i| lines.get(i).map(|l| l.confidence))
+            .fold(1.0_f32, f32::min);
+        self.fields
+            .iter()
+            .map(|f| Field {
+                source: "mrz".into(),
+                name: f.name.clone(),
+                value: f.value.clone(),
+                confidence,
+                line_ids: self.line_ids.clone(),
+                verdict: f.verdict,
+            })
+            .collect()
+    }
 }
 
 /// Shortest zone line (TD1) less a little for what OCR may drop.
@@ -99,22 +111,22 @@ pub fn read_mrz(lines: &[Line]) -> Option<MrzReading> {
     add(
         "document_number",
         data.full_document_number().to_owned(),
-        Verdict::of(checks.document_number),
+        verdict(checks.document_number),
     );
     add("nationality", data.nationality.clone(), None);
     add(
         "date_of_birth",
         data.date_of_birth.to_string(),
-        Verdict::of(checks.date_of_birth),
+        verdict(checks.date_of_birth),
     );
     add("sex", data.sex.to_string(), None);
     add(
         "date_of_expiry",
         data.date_of_expiry.to_string(),
-        Verdict::of(checks.date_of_expiry),
+        verdict(checks.date_of_expiry),
     );
     // TD3's optional data is the personal number, with a check digit of its own.
-    let optional_verdict = Verdict::of(checks.personal_number);
+    let optional_verdict = verdict(checks.personal_number);
     add(
         "optional_data",
         data.optional_data_1.clone().unwrap_or_default(),
@@ -123,7 +135,7 @@ pub fn read_mrz(lines: &[Line]) -> Option<MrzReading> {
     if let Some(second) = &data.optional_data_2 {
         add("optional_data_2", second.clone(), None);
     }
-    if let Some(composite) = Verdict::of(checks.composite) {
+    if let Some(composite) = verdict(checks.composite) {
         add("composite", String::new(), Some(composite));
     }
     Some(MrzReading {

@@ -311,6 +311,7 @@ mod tests {
                 orientation: PageOrientation::default(),
                 source: TextSource::Ocr,
                 lines,
+                fields: Vec::new(),
                 timings: StageTimings {
                     total_ms: 100.0,
                     ..StageTimings::default()
