@@ -8,13 +8,15 @@
 //! - `expect_valid` images: zones found with every check digit valid;
 //! - `expect_no_mrz` images: no zone reported.
 //!
-//! `cargo run --release --example mrz_eval -- [DIR]`
+//! With DEGREES, every image is turned that far clockwise first: zones at any angle.
+//!
+//! `cargo run --release --example mrz_eval -- [DIR [DEGREES]]`
 
 use std::path::PathBuf;
 
 use ocrdesk::analysis::mrz::{MrzReading, read_mrz};
-use ocrdesk::pipeline::read_file;
-use ocrdesk::{EngineOptions, OcrEngine};
+use ocrdesk::ocr::orientation::turn;
+use ocrdesk::{EngineOptions, OcrEngine, document};
 use serde_json::Value;
 
 fn main() -> anyhow::Result<()> {
@@ -22,6 +24,7 @@ fn main() -> anyhow::Result<()> {
         .nth(1)
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/eval/mrz")));
+    let degrees: f32 = std::env::args().nth(2).map_or(Ok(0.0), |d| d.parse())?;
     let engine = OcrEngine::new(EngineOptions::default())?;
     let mut images: Vec<PathBuf> = std::fs::read_dir(&dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -42,14 +45,23 @@ fn main() -> anyhow::Result<()> {
             continue;
         };
         let truth: Value = serde_json::from_slice(&truth)?;
-        let doc = match read_file(&engine, image) {
-            Ok(doc) => doc,
+        let pages = match document::open(image) {
+            Ok(pages) => pages,
             Err(e) => {
                 println!("{name:<40} error: {e}");
                 continue;
             }
         };
-        let reading = doc.pages.iter().find_map(|p| read_mrz(&p.lines));
+        let mut reading = None;
+        for page in pages {
+            let image = if degrees == 0.0 {
+                page.image
+            } else {
+                turn(&page.image, degrees).0
+            };
+            let text = engine.read(&image)?;
+            reading = reading.or_else(|| read_mrz(&text.lines));
+        }
         let share = reading
             .as_ref()
             .map(|r| 100.0 * r.checks_passed as f64 / r.checks_total.max(1) as f64);
