@@ -14,6 +14,7 @@ use ocrdesk::analysis::Extract;
 use ocrdesk::app::{Launch, Repaint};
 use ocrdesk::document::{OpenOptions, PageSelection};
 use ocrdesk::eval::{self, PageScore};
+use ocrdesk::export::ExportFormat;
 use ocrdesk::ocr::Parallelism;
 use ocrdesk::ocr::geometry::{Point, Quad};
 use ocrdesk::ocr::orientation::Affine;
@@ -52,6 +53,7 @@ enum Command {
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 enum ExtractKind {
+    Tables,
     Mrz,
     None,
 }
@@ -60,14 +62,27 @@ enum ExtractKind {
 enum Format {
     Json,
     Txt,
+    /// The tables, as CSV.
+    Csv,
+    /// Text and tables as a web page.
+    Html,
+    /// Lines, and a sheet per table (merged cells merged).
+    Xlsx,
 }
 
 impl Format {
-    fn extension(self) -> &'static str {
+    fn export(self) -> ExportFormat {
         match self {
-            Format::Json => "json",
-            Format::Txt => "txt",
+            Format::Json => ExportFormat::Json,
+            Format::Txt => ExportFormat::Txt,
+            Format::Csv => ExportFormat::Csv,
+            Format::Html => ExportFormat::Html,
+            Format::Xlsx => ExportFormat::Xlsx,
         }
+    }
+
+    fn extension(self) -> &'static str {
+        self.export().extension()
     }
 }
 
@@ -82,9 +97,9 @@ struct OcrArgs {
     /// Write one result file per input into this folder instead of printing to stdout.
     #[arg(long, short)]
     out: Option<PathBuf>,
-    /// Analyses of each page's lines whose findings go to the page's `fields`:
-    /// `mrz` (passport, ID-card and visa zones), or `none`.
-    #[arg(long, value_enum, value_delimiter = ',', default_value = "mrz")]
+    /// Analyses of each page: `tables` (to the page's `tables`), `mrz` (passport,
+    /// ID-card and visa zones, to its `fields`), or `none`.
+    #[arg(long, value_enum, value_delimiter = ',', default_value = "tables,mrz")]
     extract: Vec<ExtractKind>,
     #[command(flatten)]
     document: DocumentArgs,
@@ -296,15 +311,17 @@ fn run_ocr(args: OcrArgs) -> anyhow::Result<ExitCode> {
     let mut results: Vec<Option<Result<Document, ReadError>>> = args.files.iter().map(|_| None).collect();
     let extract = Extract {
         mrz: args.extract.contains(&ExtractKind::Mrz),
+        tables: args.extract.contains(&ExtractKind::Tables),
     };
     let mut failed = 0usize;
     read_files(
         &engine,
         &args.files,
         &args.document.options(),
+        extract,
         engine.options().threads,
         |i, result| {
-            let mut doc = match result {
+            let doc = match result {
                 Ok(doc) => doc,
                 Err(e) => {
                     eprintln!("error: {e}");
@@ -312,14 +329,14 @@ fn run_ocr(args: OcrArgs) -> anyhow::Result<ExitCode> {
                     return;
                 }
             };
-            for page in &mut doc.pages {
-                ocrdesk::analysis::extract(page, extract);
-            }
             match &args.out {
                 // Written as soon as each file is done.
                 Some(dir) => {
                     let target = dir.join(&names[i]);
-                    if let Err(e) = export::write_atomic(&target, render(&doc, args.format).as_bytes()) {
+                    let written = render(&doc, args.format)
+                        .map_err(std::io::Error::other)
+                        .and_then(|bytes| export::write_atomic(&target, &bytes));
+                    if let Err(e) = written {
                         eprintln!(
                             "error: {}: cannot write {}: {e}",
                             args.files[i].display(),
@@ -351,6 +368,7 @@ fn run_ocr(args: OcrArgs) -> anyhow::Result<ExitCode> {
                     out.write_all(export::to_txt(doc).as_bytes())?;
                 }
             }
+            other => out.write_all(&export::render(&docs, other.export())?)?,
         }
     }
     Ok(if failed > 0 {
@@ -360,11 +378,8 @@ fn run_ocr(args: OcrArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn render(doc: &Document, format: Format) -> String {
-    match format {
-        Format::Json => export::to_json(doc),
-        Format::Txt => export::to_txt(doc),
-    }
+fn render(doc: &Document, format: Format) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    export::render(std::slice::from_ref(doc), format.export())
 }
 
 /// `stem.ext`, or `stem-2.ext` when another input already took that name.
@@ -505,6 +520,7 @@ fn run_eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
             &engine,
             &paths,
             &OpenOptions::default(),
+            Extract::default(),
             workers,
             |i, result| match result {
                 Ok(doc) => {

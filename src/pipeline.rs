@@ -10,6 +10,7 @@ use std::ops::ControlFlow;
 use image::RgbImage;
 
 use crate::analysis::reading_order::reading_order;
+use crate::analysis::{self, Extract};
 use crate::document::{self, OpenOptions, PageContent, TextLayerPage};
 use crate::error::{DocumentError, OcrError};
 use crate::ocr::OcrEngine;
@@ -37,8 +38,21 @@ pub fn read_document(
     options: &OpenOptions,
     mut on_page: impl FnMut(&Page),
 ) -> Result<Document, ReadError> {
+    read_and_extract(engine, path, options, Extract::default(), |page| on_page(page))
+}
+
+/// Like [`read_document`], and runs the analyses in `extract` on each page while
+/// its image is at hand.
+pub fn read_and_extract(
+    engine: &OcrEngine,
+    path: &Path,
+    options: &OpenOptions,
+    extract: Extract,
+    mut on_page: impl FnMut(&Page),
+) -> Result<Document, ReadError> {
     let mut pages = Vec::new();
-    let page_count = read_pages(engine, path, options, |read| {
+    let page_count = read_pages(engine, path, options, |mut read| {
+        analysis::extract(&mut read.page, read.image.as_ref(), extract);
         on_page(&read.page);
         pages.push(read.page);
         ControlFlow::Continue(())
@@ -83,6 +97,7 @@ pub fn read_pages(
                     source: TextSource::Ocr,
                     lines: text.lines,
                     fields: Vec::new(),
+                    tables: Vec::new(),
                     timings: text.timings,
                 };
                 (page, Some(image))
@@ -141,6 +156,7 @@ fn text_layer_page(index: usize, layer: TextLayerPage) -> Page {
         source: TextSource::TextLayer,
         lines,
         fields: Vec::new(),
+        tables: Vec::new(),
         timings: StageTimings::default(),
     }
 }
@@ -157,6 +173,7 @@ pub fn read_files(
     engine: &OcrEngine,
     paths: &[PathBuf],
     options: &OpenOptions,
+    extract: Extract,
     workers: usize,
     mut on_result: impl FnMut(usize, Result<Document, ReadError>),
 ) {
@@ -170,7 +187,8 @@ pub fn read_files(
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(path) = paths.get(i) else { break };
-                    if tx.send((i, read_document(engine, path, options, |_| ()))).is_err() {
+                    let read = read_and_extract(engine, path, options, extract, |_| ());
+                    if tx.send((i, read)).is_err() {
                         break;
                     }
                 }

@@ -85,6 +85,129 @@ pub struct Field {
     pub verdict: Option<Verdict>,
 }
 
+/// How a table's grid was found.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum TableKind {
+    /// From the ruling lines drawn on the page.
+    Ruled,
+    /// From the alignment of the text (and any horizontal rules).
+    Borderless,
+}
+
+/// A table found on a page: its grid and the text of every cell.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Table {
+    pub kind: TableKind,
+    /// Left, top, right, bottom in page pixels.
+    pub bbox: [f32; 4],
+    pub rows: usize,
+    pub columns: usize,
+    /// The y of each row boundary, top to bottom: `rows + 1` values.
+    pub row_edges: Vec<f32>,
+    /// The x of each column boundary, left to right: `columns + 1` values.
+    pub column_edges: Vec<f32>,
+    /// How many leading rows head the table.
+    pub header_rows: usize,
+    /// Every cell, row by row; a merged cell appears once, at its top-left slot.
+    pub cells: Vec<TableCell>,
+}
+
+/// One cell of a [`Table`], possibly spanning several rows or columns.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct TableCell {
+    pub row: usize,
+    pub column: usize,
+    pub row_span: usize,
+    pub column_span: usize,
+    /// The cell's lines joined in reading order; empty for an empty cell.
+    pub text: String,
+    /// Indices into the page's `lines` that the text came from.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub line_ids: Vec<usize>,
+    /// A person corrected the text in the table grid.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub edited: bool,
+}
+
+impl Table {
+    /// The cell that covers the slot at `row`, `column`, merged or not.
+    pub fn cell_at(&self, row: usize, column: usize) -> Option<&TableCell> {
+        self.cells.iter().find(|c| {
+            (c.row..c.row + c.row_span).contains(&row) && (c.column..c.column + c.column_span).contains(&column)
+        })
+    }
+
+    /// The table as rows of strings, one per grid slot: a merged cell's text sits in
+    /// its top-left slot and the slots it covers are empty (how CSV shows merges).
+    pub fn to_grid(&self) -> Vec<Vec<String>> {
+        let mut grid = vec![vec![String::new(); self.columns]; self.rows];
+        for c in &self.cells {
+            if let Some(slot) = grid.get_mut(c.row).and_then(|r| r.get_mut(c.column)) {
+                slot.clone_from(&c.text);
+            }
+        }
+        grid
+    }
+
+    /// The table as an HTML `<table>`, header rows in `<thead>`, merges as
+    /// `rowspan`/`colspan`; text escaped, line breaks kept as `<br>`.
+    pub fn to_html(&self) -> String {
+        let mut html = String::from("<table>");
+        let mut cells = self.cells.iter().peekable();
+        for row in 0..self.rows {
+            if row == 0 && self.header_rows > 0 {
+                html.push_str("<thead>");
+            }
+            if row == self.header_rows.min(self.rows) {
+                html.push_str("<tbody>");
+            }
+            html.push_str("<tr>");
+            let tag = if row < self.header_rows { "th" } else { "td" };
+            while let Some(cell) = cells.next_if(|c| c.row == row) {
+                html.push('<');
+                html.push_str(tag);
+                if cell.row_span > 1 {
+                    html.push_str(&format!(" rowspan=\"{}\"", cell.row_span));
+                }
+                if cell.column_span > 1 {
+                    html.push_str(&format!(" colspan=\"{}\"", cell.column_span));
+                }
+                html.push('>');
+                html.push_str(&escape_html(&cell.text).replace('\n', "<br>"));
+                html.push_str("</");
+                html.push_str(tag);
+                html.push('>');
+            }
+            html.push_str("</tr>");
+            if row + 1 == self.header_rows {
+                html.push_str("</thead>");
+            }
+        }
+        if self.rows > self.header_rows {
+            html.push_str("</tbody>");
+        }
+        html.push_str("</table>");
+        html
+    }
+}
+
+/// Escapes the five characters HTML gives meaning to.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Where the time of one page went, in milliseconds.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct StageTimings {
@@ -125,6 +248,10 @@ pub struct Page {
     /// Values pulled out of the lines (see `--extract`); left out when none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub fields: Vec<Field>,
+    /// Tables found among the lines (see `--extract`); left out when none. Their
+    /// lines stay in `lines` too.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub tables: Vec<Table>,
     pub timings: StageTimings,
 }
 

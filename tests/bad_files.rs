@@ -10,6 +10,7 @@ use std::time::Instant;
 
 use common::{engine, page, temp_dir};
 use image::{DynamicImage, ImageFormat};
+use ocrdesk::analysis::Extract;
 use ocrdesk::document::{MAX_FILE_BYTES, OpenOptions};
 use ocrdesk::pipeline::{read_file, read_files};
 
@@ -153,12 +154,19 @@ fn a_batch_reads_the_good_file_among_the_bad_ones() {
     std::fs::write(&good, encoded(ImageFormat::Png)).unwrap();
     paths.insert(paths.len() / 2, good.clone());
     let mut outcomes: Vec<(PathBuf, Result<String, String>)> = Vec::new();
-    read_files(engine(), &paths, &OpenOptions::default(), 2, |i, r| {
-        outcomes.push((
-            paths[i].clone(),
-            r.map(|d| d.pages[0].text()).map_err(|e| e.to_string()),
-        ));
-    });
+    read_files(
+        engine(),
+        &paths,
+        &OpenOptions::default(),
+        Extract::default(),
+        2,
+        |i, r| {
+            outcomes.push((
+                paths[i].clone(),
+                r.map(|d| d.pages[0].text()).map_err(|e| e.to_string()),
+            ));
+        },
+    );
     assert_eq!(outcomes.len(), paths.len());
     for (path, outcome) in outcomes {
         if path == good {

@@ -247,3 +247,85 @@ fn a_passport_zone_becomes_fields_with_verdicts() {
     let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert!(json["pages"][0].get("fields").is_none());
 }
+
+/// A ruled price list, drawn with a merged heading cell: the table reaches the
+/// JSON, CSV (merged text in its first slot), HTML (colspan) and Excel (a merged
+/// range on the table's sheet), and the text outside it stays ordinary lines.
+#[test]
+fn a_ruled_table_exports_with_its_merged_cell() {
+    use image::{Rgb, RgbImage};
+    let mut img = RgbImage::from_pixel(720, 330, Rgb([255, 255, 255]));
+    common::draw_text(&mut img, "Price list", 20.0, 14.0, 30.0);
+    let black = Rgb([0, 0, 0]);
+    for y in [70u32, 150, 230, 310] {
+        for x in 20..=700 {
+            img.put_pixel(x, y, black);
+            img.put_pixel(x, y + 1, black);
+        }
+    }
+    for (x, y0) in [(20u32, 70u32), (250, 70), (480, 150), (700, 70)] {
+        for y in y0..=311 {
+            img.put_pixel(x, y, black);
+            img.put_pixel(x + 1, y, black);
+        }
+    }
+    for (text, x, y) in [
+        ("Item", 40.0, 92.0),
+        ("Price", 270.0, 92.0),
+        ("Tea", 40.0, 172.0),
+        ("2.50", 270.0, 172.0),
+        ("EUR", 500.0, 172.0),
+        ("Cake", 40.0, 252.0),
+        ("4.00", 270.0, 252.0),
+        ("EUR", 500.0, 252.0),
+    ] {
+        common::draw_text(&mut img, text, x, y, 30.0);
+    }
+    let dir = temp_dir();
+    let path = save(&img, dir.path(), "prices.png");
+
+    let out = ocrdesk(&["ocr", arg(&path)]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let page = &json["pages"][0];
+    assert_eq!(page["lines"][0]["text"], "Price list");
+    let table = &page["tables"][0];
+    assert_eq!(page["tables"].as_array().map(Vec::len), Some(1));
+    assert_eq!(
+        (
+            table["kind"].as_str(),
+            table["rows"].as_u64(),
+            table["columns"].as_u64()
+        ),
+        (Some("ruled"), Some(3), Some(3))
+    );
+    assert_eq!(table["cells"][1]["text"], "Price");
+    assert_eq!(table["cells"][1]["column_span"], 2);
+
+    let out = ocrdesk(&["ocr", "--format", "csv", arg(&path)]);
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout),
+        "Item,Price,\nTea,2.50,EUR\nCake,4.00,EUR\n"
+    );
+
+    let out = ocrdesk(&["ocr", "--format", "html", arg(&path)]);
+    let html = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        html.contains("<p>Price list</p>\n<table><thead><tr><th>Item</th><th colspan=\"2\">Price</th></tr></thead>"),
+        "{html}"
+    );
+
+    let out_dir = dir.path().join("out");
+    let out = ocrdesk(&["ocr", "--format", "xlsx", "--out", arg(&out_dir), arg(&path)]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    use calamine::{Reader, Xlsx};
+    let mut book: Xlsx<_> = calamine::open_workbook(out_dir.join("prices.xlsx")).expect("workbook");
+    assert_eq!(book.sheet_names(), ["prices.png", "prices.png p1 table 1"]);
+    book.load_merged_regions().expect("merged regions");
+    let merged = book.merged_regions_by_sheet("prices.png p1 table 1");
+    assert_eq!(merged.len(), 1);
+    let (_, _, region) = merged[0];
+    assert_eq!((region.start, region.end), ((0, 1), (0, 2)));
+    let sheet = book.worksheet_range("prices.png p1 table 1").expect("table sheet");
+    assert_eq!(sheet.get_value((2, 1)).map(|v| v.to_string()), Some("4.00".to_owned()));
+}

@@ -1,9 +1,12 @@
-//! What sits above lines: reading order, machine-readable zones; tables and fields later.
-//! Pure functions on lines, testable without models.
+//! What sits above lines: reading order, machine-readable zones, tables.
+//! Pure functions on lines (and the page image), testable without models.
 
 pub mod mrz;
 pub mod reading_order;
+pub mod table;
 pub mod watermark;
+
+use image::RgbImage;
 
 use crate::result::Page;
 
@@ -12,16 +15,29 @@ use crate::result::Page;
 pub struct Extract {
     /// Machine-readable zones of passports, ID cards and visas.
     pub mrz: bool,
+    /// Ruled and borderless tables.
+    pub tables: bool,
 }
 
 impl Extract {
     /// Every analysis there is.
-    pub const ALL: Extract = Extract { mrz: true };
+    pub const ALL: Extract = Extract {
+        mrz: true,
+        tables: true,
+    };
 }
 
 /// Runs the analyses in `what` on the page's lines and adds what they find to
-/// its `fields`.
-pub fn extract(page: &mut Page, what: Extract) {
+/// its `fields` and `tables`. The page `image` (as the lines' boxes see it) lets
+/// ruled tables be found from their rules; without it tables come from alignment.
+///
+/// Tables are looked for on upright pages only: a page read turned or skewed
+/// would need its grid reported in a turned frame, which the result cannot say yet.
+pub fn extract(page: &mut Page, image: Option<&RgbImage>, what: Extract) {
+    if what.tables && page.orientation.direction == 0 && page.orientation.skew.abs() <= 1.0 {
+        let gray = image.map(image::imageops::grayscale);
+        page.tables = table::find_tables(&page.lines, gray.as_ref());
+    }
     if what.mrz
         && let Some(zone) = mrz::read_mrz(&page.lines)
     {
@@ -48,6 +64,7 @@ mod tests {
                 .map(|(t, c)| Line::read((*t).to_owned(), [Point::new(0.0, 0.0); 4], *c, 0.9))
                 .collect(),
             fields: Vec::new(),
+            tables: Vec::new(),
             timings: StageTimings::default(),
         }
     }
@@ -59,9 +76,9 @@ mod tests {
             ("P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", 0.95),
             ("L898902C36UTO7408122F1204159ZE184226B<<<<<10", 0.88),
         ]);
-        extract(&mut p, Extract::default());
+        extract(&mut p, None, Extract::default());
         assert!(p.fields.is_empty(), "nothing asked, nothing found");
-        extract(&mut p, Extract::ALL);
+        extract(&mut p, None, Extract::ALL);
         let number = p
             .fields
             .iter()
@@ -80,7 +97,7 @@ mod tests {
     #[test]
     fn a_page_without_fields_keeps_its_json_as_before() {
         let mut p = page(&[("Total due 80.00", 0.99)]);
-        extract(&mut p, Extract::ALL);
+        extract(&mut p, None, Extract::ALL);
         let json = serde_json::to_value(&p).expect("serialises");
         assert!(json.get("fields").is_none());
     }

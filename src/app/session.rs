@@ -312,6 +312,7 @@ mod tests {
                 source: TextSource::Ocr,
                 lines,
                 fields: Vec::new(),
+                tables: Vec::new(),
                 timings: StageTimings {
                     total_ms: 100.0,
                     ..StageTimings::default()

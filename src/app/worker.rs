@@ -15,6 +15,7 @@ use egui::ColorImage;
 use crate::document::OpenOptions;
 use crate::error::DocumentError;
 use crate::ocr::{EngineOptions, OcrEngine};
+use crate::analysis::{self, Extract};
 use crate::pipeline::{ReadError, read_pages};
 use crate::result::Page;
 
@@ -214,7 +215,8 @@ fn run(options: EngineOptions, jobs: Receiver<Job>, events: Sender<WorkerEvent>,
         };
         send(WorkerEvent::Started { file: job.file });
         let mut cancelled = false;
-        let result = read_pages(engine, &job.path, &job.open, |read| {
+        let result = read_pages(engine, &job.path, &job.open, |mut read| {
+            analysis::extract(&mut read.page, read.image.as_ref(), Extract::ALL);
             let max_side = shared.max_display_side.load(Ordering::Relaxed);
             let image = read.image.map(|image| Arc::new(display_image(&image, max_side)));
             send(WorkerEvent::Page {

@@ -1,11 +1,13 @@
 //! Writers for results. Every file is written to a temporary file in the target
 //! folder and renamed into place, so a reader never sees half a file.
 
+mod tables;
 mod xlsx;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+pub use tables::{to_csv, to_html};
 pub use xlsx::{COLUMNS as XLSX_COLUMNS, to_xlsx};
 
 use crate::result::Document;
@@ -15,17 +17,30 @@ use crate::result::Document;
 pub enum ExportFormat {
     Json,
     Txt,
+    /// Lines, and a sheet per table with its merged cells.
     Xlsx,
+    /// The tables only.
+    Csv,
+    /// Text and tables, laid out as on the page.
+    Html,
 }
 
 impl ExportFormat {
-    pub const ALL: [ExportFormat; 3] = [ExportFormat::Json, ExportFormat::Txt, ExportFormat::Xlsx];
+    pub const ALL: [ExportFormat; 5] = [
+        ExportFormat::Json,
+        ExportFormat::Txt,
+        ExportFormat::Xlsx,
+        ExportFormat::Csv,
+        ExportFormat::Html,
+    ];
 
     pub fn extension(self) -> &'static str {
         match self {
             ExportFormat::Json => "json",
             ExportFormat::Txt => "txt",
             ExportFormat::Xlsx => "xlsx",
+            ExportFormat::Csv => "csv",
+            ExportFormat::Html => "html",
         }
     }
 
@@ -35,6 +50,8 @@ impl ExportFormat {
             ExportFormat::Json => "JSON",
             ExportFormat::Txt => "Text",
             ExportFormat::Xlsx => "Excel workbook",
+            ExportFormat::Csv => "CSV (tables)",
+            ExportFormat::Html => "Web page",
         }
     }
 
@@ -77,6 +94,8 @@ pub fn render(docs: &[Document], format: ExportFormat) -> Result<Vec<u8>, rust_x
             out.into_bytes()
         }
         ExportFormat::Xlsx => to_xlsx(docs)?,
+        ExportFormat::Csv => to_csv(docs),
+        ExportFormat::Html => to_html(docs).into_bytes(),
     })
 }
 

@@ -1,10 +1,11 @@
-//! Excel workbooks: one sheet per document, one row per line.
+//! Excel workbooks: one sheet per document, one row per line; then one sheet per
+//! table, laid out as its grid with merged cells merged.
 
 use std::collections::HashSet;
 
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
-use crate::result::Document;
+use crate::result::{Document, Table};
 
 /// Column headings, in order. The box is its four corners, x then y, as the line reads.
 pub const COLUMNS: [&str; 14] = [
@@ -59,30 +60,95 @@ pub fn to_xlsx(docs: &[Document]) -> Result<Vec<u8>, XlsxError> {
             }
         }
     }
+    for doc in docs {
+        for page in &doc.pages {
+            for (t, table) in page.tables.iter().enumerate() {
+                let sheet = workbook.add_worksheet();
+                let base = format!("{} p{} table {}", file_name(&doc.source), page.index + 1, t + 1);
+                sheet.set_name(unique_sheet_name(&clean_sheet_name(&base), &mut used))?;
+                write_table(sheet, table, &heading)?;
+            }
+        }
+    }
     if docs.is_empty() {
         workbook.add_worksheet();
     }
     workbook.save_to_buffer()
 }
 
-/// A valid, unique sheet name from a file path: the file name without the
-/// characters Excel forbids (`[]:*?/\`), at most 31 characters.
-fn sheet_name(source: &str, used: &mut HashSet<String>) -> String {
-    let file = std::path::Path::new(source)
+/// A table on its own sheet: each cell in its slot, merged cells merged, header
+/// rows bold, text wrapped.
+fn write_table(sheet: &mut rust_xlsxwriter::Worksheet, table: &Table, heading: &Format) -> Result<(), XlsxError> {
+    let body = Format::new()
+        .set_text_wrap()
+        .set_align(rust_xlsxwriter::FormatAlign::Top);
+    let head = heading
+        .clone()
+        .set_text_wrap()
+        .set_align(rust_xlsxwriter::FormatAlign::Top);
+    for cell in &table.cells {
+        let format = if cell.row < table.header_rows { &head } else { &body };
+        let (r, c) = (cell.row as u32, cell.column as u16);
+        if cell.row_span > 1 || cell.column_span > 1 {
+            let (r1, c1) = (r + cell.row_span as u32 - 1, c + cell.column_span as u16 - 1);
+            sheet.merge_range(r, c, r1, c1, &cell.text, format)?;
+        } else {
+            sheet.write_string_with_format(r, c, &cell.text, format)?;
+        }
+    }
+    // Columns wide enough for their longest single-column cell, within reason.
+    for c in 0..table.columns {
+        let longest = table
+            .cells
+            .iter()
+            .filter(|cell| cell.column == c && cell.column_span == 1)
+            .map(|cell| cell.text.chars().count())
+            .max()
+            .unwrap_or(0);
+        sheet.set_column_width(c as u16, (longest as f64 + 2.0).clamp(6.0, 50.0))?;
+    }
+    Ok(())
+}
+
+fn file_name(source: &str) -> String {
+    std::path::Path::new(source)
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| source.to_owned());
-    let clean: String = file
+        .unwrap_or_else(|| source.to_owned())
+}
+
+/// A name without the characters Excel forbids in sheet names (`[]:*?/\`).
+fn clean_sheet_name(name: &str) -> String {
+    let clean: String = name
         .chars()
         .map(|c| if "[]:*?/\\".contains(c) { '_' } else { c })
         .collect();
-    let clean = clean.trim_matches('\'').to_owned();
-    let base = if clean.is_empty() { "Document".to_owned() } else { clean };
+    clean.trim_matches('\'').to_owned()
+}
+
+/// A valid, unique sheet name from a file path: the file name without the
+/// characters Excel forbids, at most 31 characters.
+fn sheet_name(source: &str, used: &mut HashSet<String>) -> String {
+    unique_sheet_name(&clean_sheet_name(&file_name(source)), used)
+}
+
+/// `clean`, cut to 31 characters and numbered " (2)", " (3)"… if already used.
+/// A table sheet keeps its " p1 table 2" ending when the file name is cut.
+fn unique_sheet_name(clean: &str, used: &mut HashSet<String>) -> String {
+    let base = if clean.is_empty() {
+        "Document".to_owned()
+    } else {
+        clean.to_owned()
+    };
+    let (head, tail) = match base.rfind(" p").filter(|&i| base[i..].contains(" table ")) {
+        Some(i) => (base[..i].to_owned(), base[i..].to_owned()),
+        None => (base, String::new()),
+    };
     let mut n = 1;
     loop {
         let suffix = if n == 1 { String::new() } else { format!(" ({n})") };
-        let keep = 31 - suffix.chars().count();
-        let name: String = base.chars().take(keep).collect::<String>() + &suffix;
+        let keep = 31usize.saturating_sub(suffix.chars().count() + tail.chars().count());
+        let name: String = head.chars().take(keep).collect::<String>() + &tail + &suffix;
         if used.insert(name.to_lowercase()) {
             return name;
         }
@@ -102,5 +168,8 @@ mod tests {
         let long = sheet_name("/x/an-invoice-with-a-very-long-file-name-2026.pdf", &mut used);
         assert_eq!(long.chars().count(), 31);
         assert_eq!(sheet_name("'", &mut used), "Document");
+        let table = unique_sheet_name("an-invoice-with-a-very-long-file-name.pdf p12 table 3", &mut used);
+        assert_eq!(table, "an-invoice-with-a-v p12 table 3");
+        assert_eq!(table.chars().count(), 31);
     }
 }

@@ -1,0 +1,492 @@
+//! Tables: ruled ones from the lines drawn on the page, borderless ones from the
+//! alignment of the text. Both come down to a [`GridSpec`] (row and column edges
+//! and the merged cells), which [`fill`] then fills with the page's lines.
+
+mod borderless;
+mod ruled;
+mod rules;
+
+use image::GrayImage;
+
+pub use rules::{Rule, find_rules};
+
+use crate::ocr::geometry::bounds;
+use crate::result::{Line, Table, TableCell, TableKind};
+
+/// A line's axis-aligned box: what the grid work is done on.
+#[derive(Clone, Debug)]
+struct Item {
+    /// Index into the page's lines.
+    id: usize,
+    x0: f32,
+    y0: f32,
+    x1: f32,
+    y1: f32,
+    text: String,
+}
+
+impl Item {
+    fn cx(&self) -> f32 {
+        (self.x0 + self.x1) / 2.0
+    }
+    fn cy(&self) -> f32 {
+        (self.y0 + self.y1) / 2.0
+    }
+    fn height(&self) -> f32 {
+        self.y1 - self.y0
+    }
+}
+
+/// A table's geometry before its text is filled in.
+#[derive(Clone, Debug)]
+struct GridSpec {
+    kind: TableKind,
+    row_edges: Vec<f32>,
+    column_edges: Vec<f32>,
+    /// Merged cells as (row, column, row span, column span); every other slot is a
+    /// cell of its own.
+    merged: Vec<(usize, usize, usize, usize)>,
+    header_rows: usize,
+}
+
+impl GridSpec {
+    fn rows(&self) -> usize {
+        self.row_edges.len() - 1
+    }
+    fn columns(&self) -> usize {
+        self.column_edges.len() - 1
+    }
+    fn contains(&self, x: f32, y: f32) -> bool {
+        let (x0, x1) = (self.column_edges[0], self.column_edges[self.columns()]);
+        let (y0, y1) = (self.row_edges[0], self.row_edges[self.rows()]);
+        (x0..=x1).contains(&x) && (y0..=y1).contains(&y)
+    }
+}
+
+/// The slot (row or column) that `v` falls in, given the edges.
+fn slot(edges: &[f32], v: f32) -> usize {
+    let n = edges.len() - 1;
+    edges[1..n].iter().take_while(|&&e| e <= v).count()
+}
+
+/// Finds the tables among a page's lines. With the page `image`, ruled tables are
+/// found from their rules; without it (a PDF text layer), only from alignment.
+pub fn find_tables(lines: &[Line], image: Option<&GrayImage>) -> Vec<Table> {
+    let items: Vec<Item> = lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| !l.text.trim().is_empty())
+        .map(|(id, l)| {
+            let (x0, y0, x1, y1) = bounds(&l.quad);
+            Item {
+                id,
+                x0,
+                y0,
+                x1,
+                y1,
+                text: l.text.trim().to_owned(),
+            }
+        })
+        .collect();
+    let text_height = median(items.iter().map(Item::height)).unwrap_or(16.0).max(4.0);
+    let mut rules = image.map(|img| find_rules(img, text_height)).unwrap_or_default();
+    rules.retain(|r| !is_text_stroke(r, &items));
+
+    let mut tables = Vec::new();
+    let mut taken = vec![false; items.len()];
+    let mut free_rules: Vec<Rule> = rules.clone();
+    for (grid, used_rules) in ruled::grids(&rules, text_height) {
+        let inside: Vec<usize> = (0..items.len())
+            .filter(|&i| !taken[i] && grid.contains(items[i].cx(), items[i].cy()))
+            .collect();
+        if inside.is_empty() {
+            continue;
+        }
+        for &i in &inside {
+            taken[i] = true;
+        }
+        free_rules.retain(|r| !used_rules.contains(r));
+        let members: Vec<&Item> = inside.iter().map(|&i| &items[i]).collect();
+        tables.push(fill(&grid, &members, text_height));
+    }
+    let rest: Vec<Item> = items
+        .iter()
+        .zip(&taken)
+        .filter(|(_, t)| !**t)
+        .map(|(i, _)| i.clone())
+        .collect();
+    let horizontal: Vec<Rule> = free_rules.into_iter().filter(|r| r.horizontal).collect();
+    for (grid, members) in borderless::grids(&rest, &horizontal, text_height) {
+        let members: Vec<&Item> = members.iter().map(|&i| &rest[i]).collect();
+        tables.push(fill(&grid, &members, text_height));
+    }
+    tables.sort_by(|a, b| a.bbox[1].total_cmp(&b.bbox[1]));
+    tables
+}
+
+/// A "rule" that runs mostly through the middle of text lines is the text itself
+/// (small print is a row of thin strokes) or strokes of its letters.
+fn is_text_stroke(rule: &Rule, items: &[Item]) -> bool {
+    let inside: f32 = items
+        .iter()
+        .map(|it| {
+            let margin = 0.2 * it.height();
+            let (across0, across1, along0, along1) = if rule.horizontal {
+                (it.y0 + margin, it.y1 - margin, it.x0, it.x1)
+            } else {
+                (it.x0 + margin, it.x1 - margin, it.y0, it.y1)
+            };
+            if rule.position > across0 && rule.position < across1 {
+                (rule.end.min(along1) - rule.start.max(along0)).max(0.0)
+            } else {
+                0.0
+            }
+        })
+        .sum();
+    inside > 0.6 * rule.length()
+}
+
+fn median(values: impl Iterator<Item = f32>) -> Option<f32> {
+    let mut v: Vec<f32> = values.collect();
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f32::total_cmp);
+    Some(v[v.len() / 2])
+}
+
+/// How a line's text lies across column edges.
+enum Placement {
+    /// Within one column, or split between columns at spaces that fall on the
+    /// edges: each word with its estimated centre.
+    Words(Vec<(String, f32)>),
+    /// One piece of text across the columns in this range (a spanning heading).
+    Spans(usize, usize),
+}
+
+/// Places a line's text in the columns. Character positions are estimated by
+/// spreading the characters evenly over the line's width; a column edge inside
+/// the line that falls on a space splits it, one that falls inside a word makes
+/// the line span those columns.
+fn place(item: &Item, column_edges: &[f32], text_height: f32) -> Placement {
+    let n = column_edges.len() - 1;
+    let first = slot(column_edges, item.x0 + text_height * 0.3);
+    let last = slot(column_edges, item.x1 - text_height * 0.3).max(first);
+    if first == last || n == 1 {
+        return Placement::Words(vec![(item.text.clone(), item.cx())]);
+    }
+    let chars: Vec<char> = item.text.chars().collect();
+    let per_char = (item.x1 - item.x0) / chars.len().max(1) as f32;
+    let tolerance = per_char * 1.5;
+    // Words with their x ranges.
+    let mut words: Vec<(String, f32, f32)> = Vec::new();
+    let mut start = None;
+    for (i, ch) in chars.iter().chain(std::iter::once(&' ')).enumerate() {
+        match (ch.is_whitespace(), start) {
+            (false, None) => start = Some(i),
+            (true, Some(s)) => {
+                let word: String = chars[s..i].iter().collect();
+                words.push((word, item.x0 + s as f32 * per_char, item.x0 + i as f32 * per_char));
+                start = None;
+            }
+            _ => {}
+        }
+    }
+    let edges_inside = &column_edges[first + 1..=last];
+    let cuts_a_word = edges_inside
+        .iter()
+        .any(|&e| words.iter().any(|(_, a, b)| e > a + tolerance && e < b - tolerance));
+    if cuts_a_word || words.len() < 2 {
+        return Placement::Spans(first, last);
+    }
+    Placement::Words(words.into_iter().map(|(w, a, b)| (w, (a + b) / 2.0)).collect())
+}
+
+/// Fills a grid with the text of the lines inside it.
+fn fill(grid: &GridSpec, members: &[&Item], text_height: f32) -> Table {
+    let (rows, columns) = (grid.rows(), grid.columns());
+    // Which cell owns each slot.
+    let mut owner = vec![vec![usize::MAX; columns]; rows];
+    let mut cells: Vec<TableCell> = Vec::new();
+    let mut spans: Vec<(usize, usize, usize, usize)> = grid.merged.clone();
+    spans.sort();
+    for row in 0..rows {
+        for column in 0..columns {
+            if owner[row][column] != usize::MAX {
+                continue;
+            }
+            let (row_span, column_span) = spans
+                .iter()
+                .find(|s| s.0 == row && s.1 == column)
+                .map(|s| (s.2, s.3))
+                .unwrap_or((1, 1));
+            let id = cells.len();
+            for owners in owner.iter_mut().skip(row).take(row_span) {
+                for slot in owners.iter_mut().skip(column).take(column_span) {
+                    *slot = id;
+                }
+            }
+            cells.push(TableCell {
+                row,
+                column,
+                row_span,
+                column_span,
+                ..TableCell::default()
+            });
+        }
+    }
+    // (cell, y, x, text, line id) for every piece of text.
+    let mut pieces: Vec<(usize, f32, f32, String, usize)> = Vec::new();
+    for item in members {
+        let row = slot(&grid.row_edges, item.cy());
+        match place(item, &grid.column_edges, text_height) {
+            Placement::Words(words) => {
+                for (word, x) in words {
+                    let cell = owner[row][slot(&grid.column_edges, x)];
+                    pieces.push((cell, item.cy(), x, word, item.id));
+                }
+            }
+            Placement::Spans(..) => {
+                let cell = owner[row][slot(&grid.column_edges, item.cx())];
+                pieces.push((cell, item.cy(), item.x0, item.text.clone(), item.id));
+            }
+        }
+    }
+    pieces.sort_by(|a, b| {
+        let same_line = (a.1 - b.1).abs() < text_height * 0.5;
+        a.0.cmp(&b.0)
+            .then(if same_line {
+                std::cmp::Ordering::Equal
+            } else {
+                a.1.total_cmp(&b.1)
+            })
+            .then(a.2.total_cmp(&b.2))
+    });
+    for (cell, _, _, text, id) in pieces {
+        let c = &mut cells[cell];
+        join_text(&mut c.text, &text);
+        if c.line_ids.last() != Some(&id) && !c.line_ids.contains(&id) {
+            c.line_ids.push(id);
+        }
+    }
+    let last_row = grid.row_edges.len() - 1;
+    let last_column = grid.column_edges.len() - 1;
+    Table {
+        kind: grid.kind,
+        bbox: [
+            grid.column_edges[0],
+            grid.row_edges[0],
+            grid.column_edges[last_column],
+            grid.row_edges[last_row],
+        ],
+        rows,
+        columns,
+        row_edges: grid.row_edges.clone(),
+        column_edges: grid.column_edges.clone(),
+        header_rows: grid.header_rows.min(rows),
+        cells,
+    }
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(c as u32, 0x2E80..=0x9FFF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF)
+}
+
+/// Appends a piece of a cell's text: with a space between words, with nothing
+/// between Chinese or Japanese characters.
+fn join_text(text: &mut String, piece: &str) {
+    if let (Some(a), Some(b)) = (text.chars().last(), piece.chars().next())
+        && !is_cjk(a)
+        && !is_cjk(b)
+    {
+        text.push(' ');
+    }
+    text.push_str(piece);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ocr::geometry::axis_aligned;
+
+    pub(super) fn line(text: &str, x0: f32, y0: f32, x1: f32, y1: f32) -> Line {
+        Line::read(text.to_owned(), axis_aligned(x0, y0, x1, y1), 0.95, 0.9)
+    }
+
+    #[test]
+    fn a_line_across_a_column_edge_splits_at_the_space_on_it_or_spans() {
+        let edges = [0.0, 100.0, 200.0, 300.0];
+        let item = |text: &str, x0, x1| Item {
+            id: 0,
+            x0,
+            y0: 0.0,
+            x1,
+            y1: 10.0,
+            text: text.to_owned(),
+        };
+        // "45 35": the edge at 100 falls on the space.
+        match place(&item("45 35", 80.0, 130.0), &edges, 10.0) {
+            Placement::Words(w) => assert_eq!(w.iter().map(|p| p.0.as_str()).collect::<Vec<_>>(), ["45", "35"]),
+            Placement::Spans(..) => panic!("should split"),
+        }
+        // A heading centred over three columns: an edge cuts a word.
+        assert!(matches!(
+            place(&item("General Practitioners", 40.0, 250.0), &edges, 10.0),
+            Placement::Spans(0, 2)
+        ));
+        // Within one column.
+        assert!(matches!(place(&item("7.1", 10.0, 40.0), &edges, 10.0), Placement::Words(w) if w.len() == 1));
+    }
+
+    #[test]
+    fn cell_text_joins_words_with_spaces_and_chinese_without() {
+        let mut t = String::new();
+        join_text(&mut t, "most effective");
+        join_text(&mut t, "way");
+        assert_eq!(t, "most effective way");
+        let mut t = String::from("丘陵");
+        join_text(&mut t, "沟壑区");
+        assert_eq!(t, "丘陵沟壑区");
+    }
+
+    fn blank(w: u32, h: u32) -> GrayImage {
+        GrayImage::from_pixel(w, h, image::Luma([255]))
+    }
+
+    fn hline(img: &mut GrayImage, y: u32, x0: u32, x1: u32) {
+        for x in x0..=x1 {
+            img.put_pixel(x, y, image::Luma([0]));
+        }
+    }
+
+    fn vline(img: &mut GrayImage, x: u32, y0: u32, y1: u32) {
+        for y in y0..=y1 {
+            img.put_pixel(x, y, image::Luma([0]));
+        }
+    }
+
+    /// A results table as a journal prints it: a heading over two columns with a
+    /// short rule under it, a full rule under the header, a label that wraps onto
+    /// a second line, a paragraph above and a note below that are not the table.
+    #[test]
+    fn a_borderless_table_with_a_spanning_heading_and_a_wrapped_label() {
+        let lines = vec![
+            line(
+                "Table 2. Outcomes by treatment group in the trial",
+                0.0,
+                0.0,
+                420.0,
+                16.0,
+            ),
+            line("Drug", 200.0, 40.0, 240.0, 56.0),
+            line("Outcome", 0.0, 60.0, 70.0, 76.0),
+            line("n", 180.0, 60.0, 190.0, 76.0),
+            line("%", 260.0, 60.0, 272.0, 76.0),
+            line("p", 380.0, 60.0, 390.0, 76.0),
+            line("Recovered within", 0.0, 90.0, 140.0, 106.0),
+            line("12", 180.0, 90.0, 196.0, 106.0),
+            line("40.0", 260.0, 90.0, 292.0, 106.0),
+            line("0.01", 380.0, 90.0, 412.0, 106.0),
+            line("two weeks", 0.0, 108.0, 80.0, 124.0),
+            line("Relapsed", 0.0, 132.0, 72.0, 148.0),
+            line("3", 180.0, 132.0, 190.0, 148.0),
+            line("10.0", 260.0, 132.0, 292.0, 148.0),
+            line("0.20", 380.0, 132.0, 412.0, 148.0),
+            line("Died", 0.0, 156.0, 40.0, 172.0),
+            line("1", 180.0, 156.0, 190.0, 172.0),
+            line("3.3", 260.0, 156.0, 284.0, 172.0),
+            line("0.90", 380.0, 156.0, 412.0, 172.0),
+            line(
+                "Values are counts and shares of the 30 patients given the drug, by outcome.",
+                0.0,
+                260.0,
+                600.0,
+                276.0,
+            ),
+        ];
+        let mut page = blank(640, 300);
+        hline(&mut page, 58, 175, 300); // under "Drug": it spans n and %
+        hline(&mut page, 82, 0, 420); // under the header
+        let tables = find_tables(&lines, Some(&page));
+        assert_eq!(tables.len(), 1, "{tables:#?}");
+        let t = &tables[0];
+        assert_eq!(t.kind, TableKind::Borderless);
+        assert_eq!((t.rows, t.columns, t.header_rows), (5, 4, 2));
+        let text = |r, c| t.cell_at(r, c).map(|c| c.text.as_str());
+        let drug = t.cell_at(0, 1).expect("heading");
+        assert_eq!((drug.text.as_str(), drug.column_span), ("Drug", 2));
+        assert_eq!(text(1, 0), Some("Outcome"));
+        assert_eq!(text(2, 0), Some("Recovered within two weeks"));
+        assert_eq!(t.cell_at(2, 0).map(|c| c.line_ids.clone()), Some(vec![6, 10]));
+        assert_eq!(text(2, 3), Some("0.01"));
+        assert_eq!(text(4, 0), Some("Died"));
+        assert_eq!(text(4, 2), Some("3.3"));
+        assert_eq!(text(0, 0), Some(""), "the empty corner is a cell");
+        let html = t.to_html();
+        assert!(
+            html.starts_with("<table><thead><tr><th></th><th colspan=\"2\">Drug</th><th></th></tr>"),
+            "{html}"
+        );
+    }
+
+    #[test]
+    fn a_ruled_grid_with_a_merged_heading_cell() {
+        // Three columns, three rows; the top row's last two slots are one cell.
+        let mut page = blank(320, 140);
+        for y in [10, 50, 90, 130] {
+            hline(&mut page, y, 10, 310);
+        }
+        for x in [10, 110, 310] {
+            vline(&mut page, x, 10, 130);
+        }
+        vline(&mut page, 210, 50, 130);
+        let lines = vec![
+            line("Item", 20.0, 22.0, 60.0, 38.0),
+            line("Price", 180.0, 22.0, 230.0, 38.0),
+            line("Tea", 20.0, 62.0, 50.0, 78.0),
+            line("2.50", 120.0, 62.0, 160.0, 78.0),
+            line("EUR", 220.0, 62.0, 250.0, 78.0),
+            line("Cake", 20.0, 102.0, 60.0, 118.0),
+            line("4.00", 120.0, 102.0, 160.0, 118.0),
+            line("EUR", 220.0, 102.0, 250.0, 118.0),
+        ];
+        let tables = find_tables(&lines, Some(&page));
+        assert_eq!(tables.len(), 1, "{tables:#?}");
+        let t = &tables[0];
+        assert_eq!((t.kind, t.rows, t.columns), (TableKind::Ruled, 3, 3));
+        let price = t.cell_at(0, 2).expect("merged");
+        assert_eq!(
+            (price.row, price.column, price.column_span, price.text.as_str()),
+            (0, 1, 2, "Price")
+        );
+        assert_eq!(t.to_grid()[2], ["Cake", "4.00", "EUR"]);
+        assert_eq!(t.to_grid()[0], ["Item", "Price", ""]);
+        // Without the image there are no rules, and alignment alone finds it.
+        let aligned = find_tables(&lines, None);
+        assert_eq!(aligned.len(), 1);
+        assert_eq!(aligned[0].kind, TableKind::Borderless);
+    }
+
+    #[test]
+    fn running_text_in_two_columns_is_not_a_table() {
+        let mut lines = Vec::new();
+        for i in 0..8 {
+            let y = i as f32 * 20.0;
+            lines.push(line(
+                "The committee met on Tuesday to discuss the",
+                0.0,
+                y,
+                300.0,
+                y + 16.0,
+            ));
+            lines.push(line(
+                "budget for next year, which was agreed after",
+                330.0,
+                y,
+                630.0,
+                y + 16.0,
+            ));
+        }
+        assert!(find_tables(&lines, None).is_empty());
+    }
+}
