@@ -55,6 +55,8 @@ enum Command {
 enum ExtractKind {
     Tables,
     Mrz,
+    Contacts,
+    Fields,
     None,
 }
 
@@ -97,9 +99,15 @@ struct OcrArgs {
     /// Write one result file per input into this folder instead of printing to stdout.
     #[arg(long, short)]
     out: Option<PathBuf>,
-    /// Analyses of each page: `tables` (to the page's `tables`), `mrz` (passport,
-    /// ID-card and visa zones, to its `fields`), or `none`.
-    #[arg(long, value_enum, value_delimiter = ',', default_value = "tables,mrz")]
+    /// Analyses of each page: `tables` (to the page's `tables`); `mrz` (passport,
+    /// ID-card and visa zones), `contacts` (phones, e-mail, web and postal
+    /// addresses) and `fields` (label/value pairs), to its `fields`; or `none`.
+    #[arg(
+        long,
+        value_enum,
+        value_delimiter = ',',
+        default_value = "tables,mrz,contacts,fields"
+    )]
     extract: Vec<ExtractKind>,
     #[command(flatten)]
     document: DocumentArgs,
@@ -312,6 +320,8 @@ fn run_ocr(args: OcrArgs) -> anyhow::Result<ExitCode> {
     let extract = Extract {
         mrz: args.extract.contains(&ExtractKind::Mrz),
         tables: args.extract.contains(&ExtractKind::Tables),
+        contacts: args.extract.contains(&ExtractKind::Contacts),
+        fields: args.extract.contains(&ExtractKind::Fields),
     };
     let mut failed = 0usize;
     read_files(

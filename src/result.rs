@@ -72,7 +72,7 @@ pub enum Verdict {
 /// A value pulled out of a page's lines, such as a passport zone's document number.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Field {
-    /// What found it: `mrz`.
+    /// What found it: `mrz`, `contacts` or `fields` (label/value pairs).
     pub source: String,
     pub name: String,
     pub value: String,
@@ -83,6 +83,10 @@ pub struct Field {
     /// Present where a check digit covers the field.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub verdict: Option<Verdict>,
+    /// The text as printed, where `value` is a normalised form of it (a phone
+    /// number in E.164, a date in ISO 8601).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub read_as: Option<String>,
 }
 
 /// How a table's grid was found.

@@ -1,6 +1,9 @@
-//! What sits above lines: reading order, machine-readable zones, tables.
-//! Pure functions on lines (and the page image), testable without models.
+//! What sits above lines: reading order, tables, machine-readable zones,
+//! contact details and label/value fields. Pure functions on lines (and the page
+//! image), testable without models.
 
+pub mod contacts;
+pub mod fields;
 pub mod mrz;
 pub mod reading_order;
 pub mod table;
@@ -17,6 +20,10 @@ pub struct Extract {
     pub mrz: bool,
     /// Ruled and borderless tables.
     pub tables: bool,
+    /// Phone numbers, e-mail and web addresses, postal addresses.
+    pub contacts: bool,
+    /// Label/value pairs such as "Name: …" or "姓名 …".
+    pub fields: bool,
 }
 
 impl Extract {
@@ -24,6 +31,8 @@ impl Extract {
     pub const ALL: Extract = Extract {
         mrz: true,
         tables: true,
+        contacts: true,
+        fields: true,
     };
 }
 
@@ -43,6 +52,12 @@ pub fn extract(page: &mut Page, image: Option<&RgbImage>, what: Extract) {
     {
         let fields = zone.to_fields(&page.lines);
         page.fields.extend(fields);
+    }
+    if what.contacts {
+        page.fields.extend(contacts::find_contacts(&page.lines));
+    }
+    if what.fields {
+        page.fields.extend(fields::find_fields(&page.lines));
     }
 }
 

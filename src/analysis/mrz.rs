@@ -58,6 +58,7 @@ impl MrzReading {
                 confidence,
                 line_ids: self.line_ids.clone(),
                 verdict: f.verdict,
+                read_as: None,
             })
             .collect()
     }

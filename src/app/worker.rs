@@ -12,10 +12,10 @@ use std::time::Instant;
 
 use egui::ColorImage;
 
+use crate::analysis::{self, Extract};
 use crate::document::OpenOptions;
 use crate::error::DocumentError;
 use crate::ocr::{EngineOptions, OcrEngine};
-use crate::analysis::{self, Extract};
 use crate::pipeline::{ReadError, read_pages};
 use crate::result::Page;
 
