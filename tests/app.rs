@@ -436,3 +436,72 @@ fn a_locked_pdf_asks_for_its_password_and_opens_with_it() {
     assert_eq!(image.size, [1448, 2048]);
     line_field(&harness, "Contract 2026-55");
 }
+
+/// A page with a ruled table, a phone number and a passport zone whose expiry
+/// check digit fails: the fields tab flags the failure and copies each value;
+/// the tables tab shows the grid, takes a correction, copies the table, and
+/// the correction reaches the exported workbook.
+#[test]
+fn fields_and_tables_are_shown_copied_corrected_and_exported() {
+    let dir = temp_dir();
+    let mut img = common::price_list(560);
+    common::draw_text(&mut img, "Tel: +44 20 7946 0958", 20.0, 340.0, 28.0);
+    common::draw_text(
+        &mut img,
+        "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+        20.0,
+        420.0,
+        26.0,
+    );
+    common::draw_text(
+        &mut img,
+        "L898902C36UTO7408122F1204169ZE184226B<<<<<10",
+        20.0,
+        480.0,
+        26.0,
+    );
+    let path = save(&img, dir.path(), "prices.png");
+    let desktop = FakeDesktop::default();
+    let mut harness = harness(Settings::default(), &desktop, vec![path]);
+    wait_for(&mut harness, "the page to be read", all_read);
+
+    // The tab names the failed check digit; the phone number is copied in E.164.
+    harness.get_by_label_contains("✖").click();
+    harness.run();
+    let invalid = harness.get_all_by_label("✖").count();
+    assert!(invalid >= 1, "the failing field is marked");
+    harness.get_by_label_contains("field(s) fail their check digit");
+    harness.get_by_label_contains("Copy Phone").click();
+    harness.run();
+    assert_eq!(desktop.last_copied().as_deref(), Some("+442079460958"));
+    harness.get_by_label_contains("Copy Document number").click();
+    harness.run();
+    assert_eq!(desktop.last_copied().as_deref(), Some("L898902C3"));
+
+    // The table as an editable grid; the merged heading is one cell.
+    harness.get_by_label("Tables (1)").click();
+    harness.run();
+    let cake_price = harness.get_by_label("Row 3 column 2");
+    assert_eq!(cake_price.value().as_deref(), Some("4.00"));
+    cake_price.click();
+    harness.run();
+    harness.key_press_modifiers(Modifiers::COMMAND, Key::A);
+    harness.get_by_label("Row 3 column 2").type_text("4.50");
+    harness.run();
+    harness.get_by_label("Copy table").click();
+    harness.run();
+    assert_eq!(
+        desktop.last_copied().as_deref(),
+        Some("Item\tPrice\t\nTea\t2.50\tEUR\nCake\t4.50\tEUR")
+    );
+    let cell = &harness.state().session.files[0].pages[0].page.tables[0].cells;
+    assert!(cell.iter().any(|c| c.text == "4.50" && c.edited));
+
+    // The correction is in the workbook's table sheet.
+    let target = dir.path().join("out.xlsx");
+    harness.state_mut().export_to(target.clone());
+    wait_for(&mut harness, "the export", |app| !app.is_exporting());
+    let mut book: Xlsx<_> = calamine::open_workbook(&target).expect("workbook");
+    let sheet = book.worksheet_range("prices.png p1 table 1").expect("table sheet");
+    assert_eq!(sheet.get_value((2, 1)), Some(&Data::String("4.50".into())));
+}

@@ -253,34 +253,7 @@ fn a_passport_zone_becomes_fields_with_verdicts() {
 /// range on the table's sheet), and the text outside it stays ordinary lines.
 #[test]
 fn a_ruled_table_exports_with_its_merged_cell() {
-    use image::{Rgb, RgbImage};
-    let mut img = RgbImage::from_pixel(720, 330, Rgb([255, 255, 255]));
-    common::draw_text(&mut img, "Price list", 20.0, 14.0, 30.0);
-    let black = Rgb([0, 0, 0]);
-    for y in [70u32, 150, 230, 310] {
-        for x in 20..=700 {
-            img.put_pixel(x, y, black);
-            img.put_pixel(x, y + 1, black);
-        }
-    }
-    for (x, y0) in [(20u32, 70u32), (250, 70), (480, 150), (700, 70)] {
-        for y in y0..=311 {
-            img.put_pixel(x, y, black);
-            img.put_pixel(x + 1, y, black);
-        }
-    }
-    for (text, x, y) in [
-        ("Item", 40.0, 92.0),
-        ("Price", 270.0, 92.0),
-        ("Tea", 40.0, 172.0),
-        ("2.50", 270.0, 172.0),
-        ("EUR", 500.0, 172.0),
-        ("Cake", 40.0, 252.0),
-        ("4.00", 270.0, 252.0),
-        ("EUR", 500.0, 252.0),
-    ] {
-        common::draw_text(&mut img, text, x, y, 30.0);
-    }
+    let img = common::price_list(330);
     let dir = temp_dir();
     let path = save(&img, dir.path(), "prices.png");
 

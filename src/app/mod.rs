@@ -10,6 +10,7 @@ pub mod commands;
 pub mod desktop;
 pub mod fonts;
 pub mod frame_stats;
+pub mod results;
 pub mod session;
 pub mod viewer;
 pub mod worker;
@@ -69,6 +70,15 @@ impl Default for Launch {
     }
 }
 
+/// What the panel beside the page shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum SideTab {
+    #[default]
+    Lines,
+    Fields,
+    Tables,
+}
+
 /// A message in the status bar.
 #[derive(Clone, Debug, PartialEq)]
 pub struct Notice {
@@ -84,6 +94,9 @@ pub struct OcrDeskApp {
     pub current: Option<usize>,
     pub page: usize,
     pub selected_line: Option<usize>,
+    /// Lines, fields or tables beside the page, and the table shown.
+    pub side_tab: SideTab,
+    pub selected_table: usize,
     pub viewer: Viewer,
     pub notice: Option<Notice>,
     /// Set when no CJK font was found.
@@ -115,6 +128,8 @@ impl OcrDeskApp {
             current: None,
             page: 0,
             selected_line: None,
+            side_tab: SideTab::default(),
+            selected_table: 0,
             viewer: Viewer::default(),
             notice: None,
             font_warning: None,
@@ -273,7 +288,7 @@ impl OcrDeskApp {
             .resizable(true)
             .default_size(380.0)
             .min_size(300.0)
-            .show(ui, |ui| self.lines_panel(ui));
+            .show(ui, |ui| self.side_panel(ui));
         egui::CentralPanel::default().show(ui, |ui| self.page_panel(ui));
         self.drop_overlay(&ctx);
 
@@ -630,6 +645,64 @@ impl OcrDeskApp {
         if let Some(clicked) = output.clicked {
             self.selected_line = clicked;
             self.scroll_to_selected = clicked.is_some();
+        }
+    }
+
+    /// The panel beside the page: tabs for its lines, fields and tables.
+    fn side_panel(&mut self, ui: &mut Ui) {
+        let shown = self
+            .current
+            .and_then(|i| self.session.files.get(i))
+            .and_then(|f| f.pages.get(self.page));
+        let (fields, failed, tables) = shown.map_or((0, 0, 0), |s| {
+            let failed = s
+                .page
+                .fields
+                .iter()
+                .filter(|f| f.verdict == Some(crate::result::Verdict::Invalid))
+                .count();
+            (s.page.fields.len(), failed, s.page.tables.len())
+        });
+        ui.horizontal(|ui| {
+            ui.selectable_value(&mut self.side_tab, SideTab::Lines, "Lines");
+            let fields_label = if failed > 0 {
+                RichText::new(format!("Fields ({fields}) ✖")).color(Color32::from_rgb(220, 50, 50))
+            } else {
+                RichText::new(format!("Fields ({fields})"))
+            };
+            ui.selectable_value(&mut self.side_tab, SideTab::Fields, fields_label);
+            ui.selectable_value(&mut self.side_tab, SideTab::Tables, format!("Tables ({tables})"));
+        });
+        ui.separator();
+        let action = match self.side_tab {
+            SideTab::Lines => {
+                self.lines_panel(ui);
+                None
+            }
+            SideTab::Fields => match self
+                .current
+                .and_then(|i| self.session.files.get(i))
+                .and_then(|f| f.pages.get(self.page))
+            {
+                Some(shown) => results::fields_panel(ui, &shown.page),
+                None => None,
+            },
+            SideTab::Tables => {
+                let page = self.page;
+                match self.current.and_then(|i| self.session.files.get_mut(i)) {
+                    Some(file) => {
+                        let salt = (file.id, page);
+                        match file.pages.get_mut(page) {
+                            Some(shown) => results::tables_panel(ui, &mut shown.page, &mut self.selected_table, salt),
+                            None => None,
+                        }
+                    }
+                    None => None,
+                }
+            }
+        };
+        if let Some(results::PanelAction::Copy(text, what)) = action {
+            self.copy(&text, &what);
         }
     }
 

@@ -124,3 +124,37 @@ pub fn psd_bytes(img: &image::RgbImage) -> Vec<u8> {
     }
     b
 }
+
+/// A ruled price list under the heading "Price list": three rows of three
+/// columns, the "Price" heading merged over the last two. `height` ≥ 330 leaves
+/// room below the table.
+pub fn price_list(height: u32) -> RgbImage {
+    let mut img = RgbImage::from_pixel(720, height, Rgb([255, 255, 255]));
+    draw_text(&mut img, "Price list", 20.0, 14.0, 30.0);
+    let black = Rgb([0, 0, 0]);
+    for y in [70u32, 150, 230, 310] {
+        for x in 20..=700 {
+            img.put_pixel(x, y, black);
+            img.put_pixel(x, y + 1, black);
+        }
+    }
+    for (x, y0) in [(20u32, 70u32), (250, 70), (480, 150), (700, 70)] {
+        for y in y0..=311 {
+            img.put_pixel(x, y, black);
+            img.put_pixel(x + 1, y, black);
+        }
+    }
+    for (text, x, y) in [
+        ("Item", 40.0, 92.0),
+        ("Price", 270.0, 92.0),
+        ("Tea", 40.0, 172.0),
+        ("2.50", 270.0, 172.0),
+        ("EUR", 500.0, 172.0),
+        ("Cake", 40.0, 252.0),
+        ("4.00", 270.0, 252.0),
+        ("EUR", 500.0, 252.0),
+    ] {
+        draw_text(&mut img, text, x, y, 30.0);
+    }
+    img
+}

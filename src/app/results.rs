@@ -1,0 +1,256 @@
+//! The side panels for what the analyses found: fields (machine-readable zones,
+//! contacts, label/value pairs) with a copy button each, and tables as editable
+//! grids.
+
+use egui::{Color32, RichText, TextEdit, Ui};
+
+use super::name_widget;
+use crate::result::{Field, Page, Table, Verdict};
+
+const INVALID: Color32 = Color32::from_rgb(220, 50, 50);
+const VALID: Color32 = Color32::from_rgb(40, 160, 70);
+
+/// What the clerk asked the panel for.
+pub enum PanelAction {
+    /// Copy this text; the second string says what it is, for the status bar.
+    Copy(String, String),
+}
+
+fn source_title(source: &str) -> &str {
+    match source {
+        "mrz" => "Machine-readable zone",
+        "contacts" => "Contact details",
+        "fields" => "Labelled fields",
+        other => other,
+    }
+}
+
+/// A field's name as a clerk reads it: "date_of_birth" → "Date of birth".
+pub fn field_title(name: &str) -> String {
+    let spaced = name.replace('_', " ");
+    let mut chars = spaced.chars();
+    chars
+        .next()
+        .map(|c| c.to_uppercase().chain(chars).collect())
+        .unwrap_or_default()
+}
+
+/// The page's fields, grouped by what found them, each with a copy button; a
+/// field whose check digit fails is red.
+pub fn fields_panel(ui: &mut Ui, page: &Page) -> Option<PanelAction> {
+    let mut action = None;
+    if page.fields.is_empty() {
+        ui.weak("No fields on this page: no passport or ID zone, contact details or labelled values were found.");
+        return None;
+    }
+    let failed = page
+        .fields
+        .iter()
+        .filter(|f| f.verdict == Some(Verdict::Invalid))
+        .count();
+    if failed > 0 {
+        ui.colored_label(INVALID, format!("✖ {failed} field(s) fail their check digit"));
+    }
+    if ui.button("Copy all fields").clicked() {
+        let text: Vec<String> = page
+            .fields
+            .iter()
+            .map(|f| format!("{}\t{}", field_title(&f.name), f.value))
+            .collect();
+        action = Some(PanelAction::Copy(text.join("\n"), "all fields".into()));
+    }
+    egui::ScrollArea::vertical()
+        .id_salt("fields")
+        .auto_shrink(false)
+        .show(ui, |ui| {
+            let mut sources: Vec<&str> = page.fields.iter().map(|f| f.source.as_str()).collect();
+            sources.dedup();
+            for source in sources {
+                ui.add_space(4.0);
+                ui.strong(source_title(source));
+                egui::Grid::new(("fields", source))
+                    .num_columns(3)
+                    .striped(true)
+                    .show(ui, |ui| {
+                        for (i, field) in page.fields.iter().enumerate().filter(|(_, f)| f.source == source) {
+                            if let Some(a) = field_row(ui, i, field) {
+                                action = Some(a);
+                            }
+                            ui.end_row();
+                        }
+                    });
+            }
+        });
+    action
+}
+
+fn field_row(ui: &mut Ui, i: usize, field: &Field) -> Option<PanelAction> {
+    let title = field_title(&field.name);
+    let colour = match field.verdict {
+        Some(Verdict::Invalid) => Some(INVALID),
+        _ => None,
+    };
+    ui.label(RichText::new(&title).weak());
+    let mut value = RichText::new(&field.value);
+    if let Some(c) = colour {
+        value = value.color(c).strong();
+    }
+    let shown = ui.label(value);
+    let mut hover = format!(
+        "confidence {:.0}% · from line(s) {:?}",
+        field.confidence * 100.0,
+        field.line_ids
+    );
+    if let Some(read) = &field.read_as {
+        hover.push_str(&format!("\nprinted as “{read}”"));
+    }
+    match field.verdict {
+        Some(Verdict::Invalid) => hover.push_str("\n✖ the check digit does not agree"),
+        Some(Verdict::Valid) => hover.push_str("\n✔ the check digit agrees"),
+        None => {}
+    }
+    shown.on_hover_text(hover);
+    let mut action = None;
+    ui.horizontal(|ui| {
+        let button = ui.small_button("📋").on_hover_text(format!("Copy {title}"));
+        name_widget(ui, button.id, &format!("Copy {title} ({})", i + 1));
+        if button.clicked() {
+            action = Some(PanelAction::Copy(field.value.clone(), title.to_lowercase()));
+        }
+        match field.verdict {
+            Some(Verdict::Valid) => {
+                ui.colored_label(VALID, "✔");
+            }
+            Some(Verdict::Invalid) => {
+                ui.colored_label(INVALID, "✖");
+            }
+            None => {}
+        }
+    });
+    action
+}
+
+/// The table as tab-separated rows, as spreadsheets paste it.
+pub fn table_as_tsv(table: &Table) -> String {
+    table
+        .to_grid()
+        .iter()
+        .map(|row| {
+            row.iter()
+                .map(|cell| cell.replace(['\t', '\n'], " "))
+                .collect::<Vec<_>>()
+                .join("\t")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// The page's tables: pick one, correct its cells in a grid, copy it.
+pub fn tables_panel(ui: &mut Ui, page: &mut Page, selected: &mut usize, salt: (u64, usize)) -> Option<PanelAction> {
+    if page.tables.is_empty() {
+        ui.weak("No tables on this page.");
+        return None;
+    }
+    *selected = (*selected).min(page.tables.len() - 1);
+    let mut action = None;
+    ui.horizontal_wrapped(|ui| {
+        for (t, table) in page.tables.iter().enumerate() {
+            let kind = match table.kind {
+                crate::result::TableKind::Ruled => "ruled",
+                crate::result::TableKind::Borderless => "borderless",
+            };
+            let label = format!("Table {} · {}×{} · {kind}", t + 1, table.rows, table.columns);
+            if ui.selectable_label(*selected == t, label).clicked() {
+                *selected = t;
+            }
+        }
+    });
+    let t = *selected;
+    let table = &mut page.tables[t];
+    if ui
+        .button("Copy table")
+        .on_hover_text("Copy as tab-separated rows, to paste into a spreadsheet")
+        .clicked()
+    {
+        action = Some(PanelAction::Copy(table_as_tsv(table), format!("table {}", t + 1)));
+    }
+    ui.separator();
+    egui::ScrollArea::both()
+        .id_salt(("table", salt, t))
+        .auto_shrink(false)
+        .show(ui, |ui| {
+            egui::Grid::new(("table-grid", salt, t)).striped(true).show(ui, |ui| {
+                for row in 0..table.rows {
+                    for column in 0..table.columns {
+                        let owner = table.cells.iter().position(|c| c.row == row && c.column == column);
+                        match owner {
+                            Some(i) => {
+                                let cell = &mut table.cells[i];
+                                let mut text = cell.text.clone();
+                                let mut edit = TextEdit::singleline(&mut text)
+                                    .id_salt(("cell", salt, t, row, column))
+                                    .desired_width(110.0);
+                                if row < table.header_rows {
+                                    edit = edit.font(egui::TextStyle::Button);
+                                }
+                                if cell.edited {
+                                    edit = edit.text_color(Color32::from_rgb(60, 120, 230));
+                                }
+                                let response = ui.add(edit);
+                                name_widget(ui, response.id, &format!("Row {} column {}", row + 1, column + 1));
+                                let spans = match (cell.row_span, cell.column_span) {
+                                    (1, 1) => String::new(),
+                                    (r, c) => format!("\nmerged: {r} row(s) × {c} column(s)"),
+                                };
+                                let response =
+                                    response.on_hover_text(format!("row {}, column {}{spans}", row + 1, column + 1));
+                                if response.changed() && text != cell.text {
+                                    cell.text = text;
+                                    cell.edited = true;
+                                }
+                            }
+                            None => {
+                                ui.weak("·").on_hover_text("part of a merged cell");
+                            }
+                        }
+                    }
+                    ui.end_row();
+                }
+            });
+        });
+    action
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::result::{TableCell, TableKind};
+
+    #[test]
+    fn field_titles_and_table_text_for_the_clipboard() {
+        assert_eq!(field_title("date_of_birth"), "Date of birth");
+        let cell = |row, column, column_span, text: &str| TableCell {
+            row,
+            column,
+            row_span: 1,
+            column_span,
+            text: text.into(),
+            ..TableCell::default()
+        };
+        let table = Table {
+            kind: TableKind::Ruled,
+            bbox: [0.0; 4],
+            rows: 2,
+            columns: 2,
+            row_edges: vec![0.0, 1.0, 2.0],
+            column_edges: vec![0.0, 1.0, 2.0],
+            header_rows: 1,
+            cells: vec![
+                cell(0, 0, 2, "Price\tlist"),
+                cell(1, 0, 1, "Tea"),
+                cell(1, 1, 1, "2.50"),
+            ],
+        };
+        assert_eq!(table_as_tsv(&table), "Price list\t\nTea\t2.50");
+    }
+}
