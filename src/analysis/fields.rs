@@ -130,9 +130,9 @@ fn label_at_start(text: &str) -> Option<(&'static str, &str)> {
 }
 
 /// The line that holds the value of the label on line `id`: the nearest line to
-/// its right on the same row, or else the line just below it, if neither is a
-/// label itself.
-fn neighbour(lines: &[Line], id: usize) -> Option<usize> {
+/// its right on the same row, or else (if `below`) the line just below it, if
+/// neither is a label itself.
+fn neighbour(lines: &[Line], id: usize, below: bool) -> Option<usize> {
     let (x0, y0, x1, y1) = bounds(&lines[id].quad);
     let h = (y1 - y0).max(1.0);
     let boxes: Vec<(f32, f32, f32, f32)> = lines.iter().map(|l| bounds(&l.quad)).collect();
@@ -146,6 +146,9 @@ fn neighbour(lines: &[Line], id: usize) -> Option<usize> {
         })
         .min_by(|&a, &b| boxes[a].0.total_cmp(&boxes[b].0));
     right.or_else(|| {
+        if !below {
+            return None;
+        }
         (0..lines.len())
             .filter(free)
             .filter(|&i| {
@@ -205,8 +208,11 @@ fn could_be_a_date(text: &str) -> bool {
 }
 
 /// The label/value fields on the page, in reading order. A page with no
-/// labelled date gets the first date printed on it as its `date`.
-pub fn find_fields(lines: &[Line]) -> Vec<Field> {
+/// labelled date gets the first date printed on it as its `date`. A label in a
+/// table (`in_table`) takes its value from its own row only: the line below a
+/// column heading is the column's first value, not the heading's.
+pub fn find_fields(lines: &[Line], in_table: &[bool]) -> Vec<Field> {
+    let tabled = |id: usize| in_table.get(id).copied().unwrap_or(false);
     let mut out = Vec::new();
     let field = |name: &str, (value, read_as): (String, Option<String>), ids: Vec<usize>| Field {
         source: SOURCE.to_owned(),
@@ -222,7 +228,7 @@ pub fn find_fields(lines: &[Line]) -> Vec<Field> {
             continue;
         };
         let found = shape_value(name, rest).map(|v| (v, vec![id])).or_else(|| {
-            let v = neighbour(lines, id)?;
+            let v = neighbour(lines, id, !tabled(id))?;
             shape_value(name, &lines[v].text).map(|value| (value, vec![id, v]))
         });
         if let Some((value, ids)) = found {
@@ -367,7 +373,7 @@ mod tests {
             line("Total Incl. GST: RM 1,052.80", 40.0, 120.0, 400.0),
             line("TOTAL QTY: 3", 40.0, 150.0, 300.0),
         ];
-        let f = find_fields(&lines);
+        let f = find_fields(&lines, &[]);
         let date = get(&f, "date");
         assert_eq!(
             (date.value.as_str(), date.line_ids.as_slice()),
@@ -391,7 +397,7 @@ mod tests {
             line("公民身份号码", 40.0, 300.0, 180.0),
             line("11010519900102002X", 200.0, 300.0, 480.0),
         ];
-        let f = find_fields(&lines);
+        let f = find_fields(&lines, &[]);
         assert_eq!(get(&f, "name").value, "韩梅梅");
         assert_eq!(get(&f, "sex").value, "女");
         assert_eq!(get(&f, "ethnicity").value, "汉");
@@ -418,7 +424,7 @@ mod tests {
             line("Date of the meeting was changed", 40.0, 180.0, 400.0),
             line("TOTAL 80.00", 40.0, 220.0, 180.0),
         ];
-        let f = find_fields(&lines);
+        let f = find_fields(&lines, &[]);
         let name = get(&f, "name");
         assert_eq!(
             (name.value.as_str(), name.line_ids.as_slice()),
@@ -434,6 +440,28 @@ mod tests {
         assert!(
             f.iter().all(|x| x.name != "date"),
             "prose starting with 'Date' is not a field: {f:#?}"
+        );
+    }
+
+    #[test]
+    fn a_label_in_a_table_takes_its_value_from_its_row_only() {
+        let lines = vec![
+            line("地区", 40.0, 30.0, 100.0),
+            line("合计", 200.0, 30.0, 260.0),
+            line("山东", 40.0, 60.0, 100.0),
+            line("47.10", 200.0, 60.0, 260.0),
+            line("合计", 40.0, 90.0, 100.0),
+            line("56.33", 200.0, 90.0, 260.0),
+        ];
+        let in_table = vec![true; lines.len()];
+        let totals: Vec<(String, Vec<usize>)> = find_fields(&lines, &in_table)
+            .into_iter()
+            .map(|f| (f.value, f.line_ids))
+            .collect();
+        assert_eq!(
+            totals,
+            [("56.33".to_owned(), vec![4, 5])],
+            "the heading is not a label of the value below it"
         );
     }
 }

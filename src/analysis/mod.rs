@@ -57,7 +57,17 @@ pub fn extract(page: &mut Page, image: Option<&RgbImage>, what: Extract) {
         page.fields.extend(contacts::find_contacts(&page.lines));
     }
     if what.fields {
-        page.fields.extend(fields::find_fields(&page.lines));
+        let mut in_table = vec![false; page.lines.len()];
+        for id in page
+            .tables
+            .iter()
+            .flat_map(|t| t.cells.iter().flat_map(|c| c.line_ids.iter()))
+        {
+            if let Some(flag) = in_table.get_mut(*id) {
+                *flag = true;
+            }
+        }
+        page.fields.extend(fields::find_fields(&page.lines, &in_table));
     }
 }
 

@@ -196,7 +196,8 @@ pub fn tables_panel(ui: &mut Ui, page: &mut Page, selected: &mut usize, salt: (u
                                 if cell.edited {
                                     edit = edit.text_color(Color32::from_rgb(60, 120, 230));
                                 }
-                                let response = ui.add(edit);
+                                let size = egui::vec2(110.0, ui.spacing().interact_size.y);
+                                let response = ui.add_sized(size, edit);
                                 name_widget(ui, response.id, &format!("Row {} column {}", row + 1, column + 1));
                                 let spans = match (cell.row_span, cell.column_span) {
                                     (1, 1) => String::new(),
