@@ -225,7 +225,10 @@ pub struct StageTimings {
     pub recognition_ms: f64,
     /// Of the above, time spent inside the ONNX Runtime sessions.
     pub inference_ms: f64,
-    /// The whole page, decode included.
+    /// Tables and fields (`--extract`), after the reading.
+    #[serde(default)]
+    pub analysis_ms: f64,
+    /// The whole page, decode and analysis included.
     pub total_ms: f64,
 }
 

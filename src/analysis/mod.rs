@@ -43,6 +43,14 @@ impl Extract {
 /// Tables are looked for on upright pages only: a page read turned or skewed
 /// would need its grid reported in a turned frame, which the result cannot say yet.
 pub fn extract(page: &mut Page, image: Option<&RgbImage>, what: Extract) {
+    let started = std::time::Instant::now();
+    extract_untimed(page, image, what);
+    let ms = started.elapsed().as_secs_f64() * 1000.0;
+    page.timings.analysis_ms += ms;
+    page.timings.total_ms += ms;
+}
+
+fn extract_untimed(page: &mut Page, image: Option<&RgbImage>, what: Extract) {
     if what.tables && page.orientation.direction == 0 && page.orientation.skew.abs() <= 1.0 {
         let gray = image.map(image::imageops::grayscale);
         page.tables = table::find_tables(&page.lines, gray.as_ref());
