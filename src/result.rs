@@ -115,6 +115,17 @@ pub struct Table {
     pub header_rows: usize,
     /// Every cell, row by row; a merged cell appears once, at its top-left slot.
     pub cells: Vec<TableCell>,
+    /// Degrees clockwise the page was turned to lay the table level (the page's
+    /// `orientation`: its direction less its skew). `bbox`, `row_edges` and
+    /// `column_edges` are measured on the page so turned (as `ocr::orientation::turn`
+    /// turns it); [`Table::cell_quad`] gives a cell's corners on the page as it is.
+    /// Left out when 0: an upright page.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub turned: f32,
+}
+
+fn is_zero(v: &f32) -> bool {
+    *v == 0.0
 }
 
 /// One cell of a [`Table`], possibly spanning several rows or columns.
@@ -135,6 +146,22 @@ pub struct TableCell {
 }
 
 impl Table {
+    /// The corners of `cell` (top-left, top-right, bottom-right, bottom-left as the
+    /// table reads) in the pixels of the page it was found on, `page_width` by
+    /// `page_height`.
+    pub fn cell_quad(&self, cell: &TableCell, page_width: u32, page_height: u32) -> Option<Quad> {
+        let x0 = *self.column_edges.get(cell.column)?;
+        let x1 = *self.column_edges.get(cell.column + cell.column_span)?;
+        let y0 = *self.row_edges.get(cell.row)?;
+        let y1 = *self.row_edges.get(cell.row + cell.row_span)?;
+        let level = crate::ocr::geometry::axis_aligned(x0, y0, x1, y1);
+        if self.turned == 0.0 {
+            return Some(level);
+        }
+        let (_, _, back) = crate::ocr::orientation::turn_map(page_width, page_height, self.turned);
+        Some(back.apply_quad(&level))
+    }
+
     /// The cell that covers the slot at `row`, `column`, merged or not.
     pub fn cell_at(&self, row: usize, column: usize) -> Option<&TableCell> {
         self.cells.iter().find(|c| {

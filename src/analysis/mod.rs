@@ -39,9 +39,6 @@ impl Extract {
 /// Runs the analyses in `what` on the page's lines and adds what they find to
 /// its `fields` and `tables`. The page `image` (as the lines' boxes see it) lets
 /// ruled tables be found from their rules; without it tables come from alignment.
-///
-/// Tables are looked for on upright pages only: a page read turned or skewed
-/// would need its grid reported in a turned frame, which the result cannot say yet.
 pub fn extract(page: &mut Page, image: Option<&RgbImage>, what: Extract) {
     let started = std::time::Instant::now();
     extract_untimed(page, image, what);
@@ -51,9 +48,18 @@ pub fn extract(page: &mut Page, image: Option<&RgbImage>, what: Extract) {
 }
 
 fn extract_untimed(page: &mut Page, image: Option<&RgbImage>, what: Extract) {
-    if what.tables && page.orientation.direction == 0 && page.orientation.skew.abs() <= 1.0 {
-        let gray = image.map(image::imageops::grayscale);
-        page.tables = table::find_tables(&page.lines, gray.as_ref());
+    if what.tables {
+        // Tables are found on the page laid level: turned as its orientation says,
+        // and straightened when skewed more than a degree.
+        let o = &page.orientation;
+        let straighten = if o.skew.abs() > 1.0 { o.skew } else { 0.0 };
+        let turn_by = o.direction as f32 - straighten;
+        page.tables = if turn_by == 0.0 {
+            let gray = image.map(image::imageops::grayscale);
+            table::find_tables(&page.lines, gray.as_ref())
+        } else {
+            table::find_tables_turned(&page.lines, image, page.width, page.height, turn_by)
+        };
     }
     if what.mrz
         && let Some(zone) = mrz::read_mrz(&page.lines)

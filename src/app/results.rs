@@ -251,6 +251,7 @@ mod tests {
                 cell(1, 0, 1, "Tea"),
                 cell(1, 1, 1, "2.50"),
             ],
+            turned: 0.0,
         };
         assert_eq!(table_as_tsv(&table), "Price list\t\nTea\t2.50");
     }

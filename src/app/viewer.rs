@@ -154,21 +154,13 @@ impl Viewer {
         // Table grids under the line boxes: each cell's rectangle, so a merged
         // cell shows as one.
         let grid_colour = Color32::from_rgb(150, 70, 200);
+        let (width, height) = (shown.page.width, shown.page.height);
         for table in &shown.page.tables {
             for cell in &table.cells {
-                let (Some(&x0), Some(&x1), Some(&y0), Some(&y1)) = (
-                    table.column_edges.get(cell.column),
-                    table.column_edges.get(cell.column + cell.column_span),
-                    table.row_edges.get(cell.row),
-                    table.row_edges.get(cell.row + cell.row_span),
-                ) else {
-                    continue;
-                };
-                let rect = Rect::from_min_max(
-                    self.to_screen(crate::ocr::geometry::Point::new(x0, y0)),
-                    self.to_screen(crate::ocr::geometry::Point::new(x1, y1)),
-                );
-                painter.rect_stroke(rect, 0.0, Stroke::new(1.0, grid_colour), egui::StrokeKind::Middle);
+                if let Some(quad) = table.cell_quad(cell, width, height) {
+                    let corners = self.screen_quad(&quad).to_vec();
+                    painter.add(Shape::closed_line(corners, Stroke::new(1.0, grid_colour)));
+                }
             }
         }
         let quads: Vec<[Pos2; 4]> = shown

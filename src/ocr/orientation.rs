@@ -126,7 +126,30 @@ impl Affine {
 /// turned image's coordinates back to the original's (with (x, y) the centre of
 /// pixel (x, y), as boxes and crops use). Multiples of 90° move pixels exactly.
 pub fn turn(image: &RgbImage, degrees: f32) -> (RgbImage, Affine) {
-    let (w, h) = (image.width() as f32, image.height() as f32);
+    let (out_w, out_h, back) = turn_geometry(image.width(), image.height(), degrees);
+    let normalised = degrees.rem_euclid(360.0);
+    let exact = (0..4u8).find(|&q| (normalised - q as f32 * 90.0).abs() < 1e-3);
+    let turned = match exact {
+        Some(0) => image.clone(),
+        Some(1) => image::imageops::rotate90(image),
+        Some(2) => image::imageops::rotate180(image),
+        Some(_) => image::imageops::rotate270(image),
+        None => resample(image, &back, out_w, out_h),
+    };
+    (turned, back.in_pixel_centres())
+}
+
+/// Where [`turn`] puts a `width`×`height` page: the turned canvas's size and
+/// the map from the turned page's coordinates back to the original's, with
+/// (x, y) the centre of pixel (x, y). Needs no pixels.
+pub fn turn_map(width: u32, height: u32, degrees: f32) -> (u32, u32, Affine) {
+    let (w, h, back) = turn_geometry(width, height, degrees);
+    (w, h, back.in_pixel_centres())
+}
+
+/// The turned canvas's size and the map back, in corner coordinates.
+fn turn_geometry(width: u32, height: u32, degrees: f32) -> (u32, u32, Affine) {
+    let (w, h) = (width as f32, height as f32);
     let normalised = degrees.rem_euclid(360.0);
     // Which quarter turn (0–3) this is, if it is one.
     let exact = (0..4u8).find(|&q| (normalised - q as f32 * 90.0).abs() < 1e-3);
@@ -143,15 +166,7 @@ pub fn turn(image: &RgbImage, degrees: f32) -> (RgbImage, Affine) {
     // Forward map (original → turned): rotate about the centre, move to the new centre.
     let (cx, cy, ox, oy) = (w / 2.0, h / 2.0, out_w / 2.0, out_h / 2.0);
     let forward = Affine([cos, -sin, ox - cos * cx + sin * cy, sin, cos, oy - sin * cx - cos * cy]);
-    let back = forward.inverse();
-    let turned = match exact {
-        Some(0) => image.clone(),
-        Some(1) => image::imageops::rotate90(image),
-        Some(2) => image::imageops::rotate180(image),
-        Some(_) => image::imageops::rotate270(image),
-        None => resample(image, &back, out_w as u32, out_h as u32),
-    };
-    (turned, back.in_pixel_centres())
+    (out_w as u32, out_h as u32, forward.inverse())
 }
 
 /// Resampling of `image` through `back` (output pixel → source point) with the

@@ -6,7 +6,7 @@ mod borderless;
 mod ruled;
 mod rules;
 
-use image::GrayImage;
+use image::{GrayImage, RgbImage};
 
 pub use rules::{Rule, find_rules};
 
@@ -67,6 +67,34 @@ impl GridSpec {
 fn slot(edges: &[f32], v: f32) -> usize {
     let n = edges.len() - 1;
     edges[1..n].iter().take_while(|&&e| e <= v).count()
+}
+
+/// Finds the tables on a page that lies turned or skewed: the lines (and the
+/// image, if any) are turned `degrees` clockwise to lay the text level, the
+/// tables are found there, and each says how far it was turned (`Table::turned`).
+pub fn find_tables_turned(
+    lines: &[Line],
+    image: Option<&RgbImage>,
+    width: u32,
+    height: u32,
+    degrees: f32,
+) -> Vec<Table> {
+    let (_, _, back) = crate::ocr::orientation::turn_map(width, height, degrees);
+    let forward = back.inverse();
+    let level: Vec<Line> = lines
+        .iter()
+        .map(|l| {
+            let mut line = l.clone();
+            line.quad = forward.apply_quad(&l.quad);
+            line
+        })
+        .collect();
+    let gray = image.map(|img| image::imageops::grayscale(&crate::ocr::orientation::turn(img, degrees).0));
+    let mut tables = find_tables(&level, gray.as_ref());
+    for t in &mut tables {
+        t.turned = degrees;
+    }
+    tables
 }
 
 /// Finds the tables among a page's lines. With the page `image`, ruled tables are
@@ -285,6 +313,7 @@ fn fill(grid: &GridSpec, members: &[&Item], text_height: f32) -> Table {
         column_edges: grid.column_edges.clone(),
         header_rows: grid.header_rows.min(rows),
         cells,
+        turned: 0.0,
     }
 }
 
@@ -488,5 +517,54 @@ mod tests {
             ));
         }
         assert!(find_tables(&lines, None).is_empty());
+    }
+
+    #[test]
+    fn a_table_on_a_page_lying_sideways_is_found_level_and_drawn_where_it_is() {
+        // A 300×200 page with a 3×3 borderless table, turned a quarter clockwise
+        // (as a scan fed sideways): the page is then 200×300 and reads upright
+        // after a 270° clockwise turn.
+        let level = [
+            ("Item", 10.0, 10.0, 60.0),
+            ("Qty", 120.0, 10.0, 150.0),
+            ("Price", 220.0, 10.0, 270.0),
+            ("Tea", 10.0, 40.0, 40.0),
+            ("2", 120.0, 40.0, 130.0),
+            ("2.50", 220.0, 40.0, 260.0),
+            ("Cake", 10.0, 70.0, 50.0),
+            ("1", 120.0, 70.0, 130.0),
+            ("4.00", 220.0, 70.0, 260.0),
+        ];
+        let (_, _, to_sideways) = crate::ocr::orientation::turn_map(300, 200, 90.0);
+        let to_sideways = to_sideways.inverse();
+        let lines: Vec<Line> = level
+            .iter()
+            .map(|(t, x0, y0, x1)| {
+                let mut l = line(t, *x0, *y0, *x1, y0 + 16.0);
+                l.quad = to_sideways.apply_quad(&l.quad);
+                l
+            })
+            .collect();
+        let sideways = find_tables(&lines, None);
+        assert!(
+            sideways
+                .iter()
+                .all(|t| t.to_grid().get(2).is_none_or(|r| r != &["Cake", "1", "4.00"])),
+            "read as it lies, the rows are columns"
+        );
+        let tables = find_tables_turned(&lines, None, 200, 300, 270.0);
+        assert_eq!(tables.len(), 1);
+        let t = &tables[0];
+        assert_eq!((t.rows, t.columns, t.turned), (3, 3, 270.0));
+        assert_eq!(t.to_grid()[2], ["Cake", "1", "4.00"]);
+        // The "Cake" cell's corners on the sideways page surround its line.
+        let cake = t.cell_at(2, 0).expect("cell");
+        let quad = t.cell_quad(cake, 200, 300).expect("quad");
+        let (x0, y0, x1, y1) = bounds(&quad);
+        let centre = crate::ocr::geometry::quad_center(&lines[6].quad);
+        assert!(
+            x0 <= centre.x && centre.x <= x1 && y0 <= centre.y && centre.y <= y1,
+            "{quad:?} {centre:?}"
+        );
     }
 }
