@@ -169,7 +169,12 @@ pub fn find_contacts(lines: &[Line]) -> Vec<Field> {
         }
         let labelled = PHONE_LABEL.find(text);
         for m in PHONE.find_iter(text) {
-            if taken.iter().any(|&(a, b)| m.start() < b && m.end() > a) {
+            // Digits glued to letters ("NW-2026-0417", "GB33 …") are a reference.
+            let glued = text[..m.start()]
+                .chars()
+                .next_back()
+                .is_some_and(|c| c.is_alphanumeric() || c == '-');
+            if glued || taken.iter().any(|&(a, b)| m.start() < b && m.end() > a) {
                 continue;
             }
             if let Some((value, read)) = phone(m.as_str(), labelled.is_some(), country) {
@@ -209,7 +214,9 @@ fn phone(run: &str, labelled: bool, country: Option<country::Id>) -> Option<(Str
     };
     match parsed {
         Some(number) if phonenumber::is_valid(&number) => Some((number.format().mode(Mode::E164).to_string(), read)),
-        _ if labelled || (digits.len() >= 8 && read.contains(['-', ' ', '(', ')'])) => Some((digits, read)),
+        // Unvalidated digits count only where a label says they are a phone number:
+        // otherwise they are as likely an invoice number or an account.
+        _ if labelled => Some((digits, read)),
         _ => None,
     }
 }
@@ -227,6 +234,13 @@ fn addresses(lines: &[Line]) -> Vec<Field> {
         let text = lines[id].text.trim();
         let label = ADDRESS_LABEL.find(text);
         let rest = label.map_or(text, |m| &text[m.end()..]);
+        // Another label before the address ("Bill to: …") is not part of it.
+        let rest = match rest.split_once([':', '：']) {
+            Some((before, after)) if before.chars().count() <= 16 && !before.chars().any(|c| c.is_ascii_digit()) => {
+                after.trim_start()
+            }
+            _ => rest,
+        };
         if has_han(rest) {
             if let Some(parts) = chinese_address(rest) {
                 used[id] = true;
@@ -363,6 +377,7 @@ mod tests {
             "www.acme-robotics.co.uk",
             "221B Baker Street",
             "London NW1 6XE",
+            "Invoice no. NW-2026-0417 · IBAN GB33 BUKB 2020 1555 5555 55",
         ]);
         let f = find_contacts(&page);
         assert_eq!(values(&f, "phone"), ["+442079460958", "+14155552671"]);

@@ -246,9 +246,14 @@ fn grid(rows: &[VisualRow], items: &[Item], rules: &[Rule], text_height: f32) ->
             .members
             .iter()
             .all(|&m| items[m].text.chars().next().is_some_and(char::is_lowercase));
+        let mut distinct = filled.clone();
+        distinct.sort_unstable();
+        distinct.dedup();
+        // A continuation fills fewer cells than its row: "Subtotal 331.40" under
+        // "Total 397.68" is a row of its own, however close.
         let continues = (*gap <= line_spacing || carries_on)
             && !rule_between(&rows[k], next, false)
-            && next.members.len() < columns
+            && next.members.len() < distinct.len()
             && next
                 .members
                 .iter()
