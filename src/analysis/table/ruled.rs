@@ -4,18 +4,20 @@
 use super::{GridSpec, Rule};
 use crate::result::TableKind;
 
+/// The representative of `i`'s set in a union-find forest, halving paths on the way.
+fn root(parent: &mut [usize], mut i: usize) -> usize {
+    while parent[i] != i {
+        parent[i] = parent[parent[i]];
+        i = parent[i];
+    }
+    i
+}
+
 /// The grids the rules draw, each with the rules that drew it.
 pub(super) fn grids(rules: &[Rule], text_height: f32) -> Vec<(GridSpec, Vec<Rule>)> {
     let tolerance = (0.4 * text_height).clamp(3.0, 12.0);
     let n = rules.len();
     let mut parent: Vec<usize> = (0..n).collect();
-    fn root(parent: &mut [usize], mut i: usize) -> usize {
-        while parent[i] != i {
-            parent[i] = parent[parent[i]];
-            i = parent[i];
-        }
-        i
-    }
     for i in 0..n {
         for j in i + 1..n {
             let (a, b) = (&rules[i], &rules[j]);
@@ -138,13 +140,6 @@ fn grid(group: &[Rule], text_height: f32, tolerance: f32) -> Option<GridSpec> {
     // Merge slots that no rule separates.
     let index = |r: usize, c: usize| r * columns + c;
     let mut parent: Vec<usize> = (0..rows * columns).collect();
-    fn root(parent: &mut [usize], mut i: usize) -> usize {
-        while parent[i] != i {
-            parent[i] = parent[parent[i]];
-            i = parent[i];
-        }
-        i
-    }
     let join = |parent: &mut Vec<usize>, a: usize, b: usize| {
         let (ra, rb) = (root(parent, a), root(parent, b));
         parent[ra] = rb;
