@@ -144,7 +144,8 @@ pub fn page_text(lines: &[(String, Quad)]) -> String {
     normalize(&joined)
 }
 
-fn is_cjk(c: char) -> bool {
+/// Chinese, Japanese and full-width characters: written without spaces between them.
+pub(crate) fn is_cjk(c: char) -> bool {
     matches!(c as u32,
         0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF | 0x3000..=0x303F | 0x20000..=0x2FA1F)
 }

@@ -33,7 +33,8 @@ pub fn to_csv(docs: &[Document]) -> Vec<u8> {
     writer.into_inner().unwrap_or_default()
 }
 
-fn file_name(source: &str) -> String {
+/// The file name of a document's source path, for headings and sheet names.
+pub(super) fn file_name(source: &str) -> String {
     std::path::Path::new(source)
         .file_name()
         .map_or_else(|| source.to_owned(), |n| n.to_string_lossy().into_owned())

@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use rust_xlsxwriter::{Format, Workbook, XlsxError};
 
+use super::tables::file_name;
 use crate::result::{Document, Table};
 
 /// Column headings, in order. The box is its four corners, x then y, as the line reads.
@@ -108,13 +109,6 @@ fn write_table(sheet: &mut rust_xlsxwriter::Worksheet, table: &Table, heading: &
         sheet.set_column_width(c as u16, (longest as f64 + 2.0).clamp(6.0, 50.0))?;
     }
     Ok(())
-}
-
-fn file_name(source: &str) -> String {
-    std::path::Path::new(source)
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| source.to_owned())
 }
 
 /// A name without the characters Excel forbids in sheet names (`[]:*?/\`).

@@ -165,14 +165,6 @@ fn column_edges(rows: &[VisualRow], items: &[Item], x0: f32, x1: f32, text_heigh
     edges
 }
 
-fn median(mut v: Vec<f32>) -> f32 {
-    if v.is_empty() {
-        return 0.0;
-    }
-    v.sort_by(f32::total_cmp);
-    v[v.len() / 2]
-}
-
 fn grid(rows: &[VisualRow], items: &[Item], rules: &[Rule], text_height: f32) -> Option<(GridSpec, Vec<usize>)> {
     let members: Vec<usize> = rows.iter().flat_map(|r| r.members.iter().copied()).collect();
     let x0 = members.iter().map(|&m| items[m].x0).fold(f32::MAX, f32::min);
@@ -191,7 +183,7 @@ fn grid(rows: &[VisualRow], items: &[Item], rules: &[Rule], text_height: f32) ->
                 .filter(|&&m| slot(&edges, items[m].cx()) == c)
                 .map(|&m| items[m].x1 - items[m].x0)
                 .collect();
-            let typical = median(widths.clone());
+            let typical = super::median(widths.iter().copied()).unwrap_or(0.0);
             let even = widths.iter().filter(|&&w| (w - typical).abs() <= 0.1 * typical).count();
             typical >= 8.0 * text_height && even * 10 >= widths.len() * 6
         })

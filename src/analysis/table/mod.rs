@@ -10,6 +10,7 @@ use image::{GrayImage, RgbImage};
 
 pub use rules::{Rule, find_rules};
 
+use crate::eval::is_cjk;
 use crate::ocr::geometry::bounds;
 use crate::result::{Line, Table, TableCell, TableKind};
 
@@ -315,10 +316,6 @@ fn fill(grid: &GridSpec, members: &[&Item], text_height: f32) -> Table {
         cells,
         turned: 0.0,
     }
-}
-
-fn is_cjk(c: char) -> bool {
-    matches!(c as u32, 0x2E80..=0x9FFF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF)
 }
 
 /// Appends a piece of a cell's text: with a space between words, with nothing
