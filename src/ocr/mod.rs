@@ -302,7 +302,7 @@ impl OcrEngine {
         }
 
         let threshold = self.options.orientation_threshold;
-        let upside_down: Vec<bool> = p_upside_down.iter().map(|&p| p > 0.5 && p > threshold).collect();
+        let mut upside_down: Vec<bool> = p_upside_down.iter().map(|&p| p > 0.5 && p > threshold).collect();
         for ((crop, seen), &flip) in crops.iter_mut().zip(seen.iter_mut()).zip(&upside_down) {
             if flip {
                 *crop = crop.rotated_180();
@@ -311,9 +311,25 @@ impl OcrEngine {
         }
 
         let t = Instant::now();
-        let (decoded, rec_model_time) = self.recognize(image, &crops)?;
-        timings.recognition_ms = ms(t);
+        let (mut decoded, rec_model_time) = self.recognize(image, &crops)?;
         timings.inference_ms += rec_model_time;
+        // The classifier flips a few level lines of small, noisy print: a flipped
+        // line is read the other way round too, and the surer reading wins.
+        let flipped: Vec<usize> = (0..crops.len()).filter(|&i| upside_down[i]).collect();
+        if !flipped.is_empty() {
+            let unflipped: Vec<LineCrop> = flipped.iter().map(|&i| crops[i].rotated_180()).collect();
+            let (again, model_time) = self.recognize(image, &unflipped)?;
+            timings.inference_ms += model_time;
+            for ((&i, crop), reading) in flipped.iter().zip(unflipped).zip(again) {
+                if reading.confidence > decoded[i].confidence {
+                    decoded[i] = reading;
+                    crops[i] = crop;
+                    seen[i] = seen[i].rotated_180();
+                    upside_down[i] = false;
+                }
+            }
+        }
+        timings.recognition_ms = ms(t);
 
         // Each line with its box as the detector saw it, for the reading order.
         let lines: Vec<(Line, Quad)> = boxes
