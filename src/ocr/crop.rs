@@ -67,6 +67,26 @@ impl LineCrop {
         }
     }
 
+    /// The same line with its height scaled by `factor` about its centre line
+    /// (more or less of the page above and below the text).
+    pub fn with_height(&self, factor: f32) -> Self {
+        let c = self.corners;
+        let scale = |top: super::geometry::Point, bottom: super::geometry::Point| {
+            let mid = super::geometry::Point::new((top.x + bottom.x) / 2.0, (top.y + bottom.y) / 2.0);
+            let at = |p: super::geometry::Point| {
+                super::geometry::Point::new(mid.x + (p.x - mid.x) * factor, mid.y + (p.y - mid.y) * factor)
+            };
+            (at(top), at(bottom))
+        };
+        let (tl, bl) = scale(c[0], c[3]);
+        let (tr, br) = scale(c[1], c[2]);
+        Self {
+            corners: [tl, tr, br, bl],
+            width: self.width,
+            height: (self.height * factor).max(1.0),
+        }
+    }
+
     pub fn aspect_ratio(&self) -> f32 {
         self.width / self.height
     }
@@ -151,6 +171,7 @@ fn bilinear(img: &RgbImage, x: f32, y: f32) -> [f32; 3] {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::ocr::geometry::Point;
     use crate::ocr::geometry::axis_aligned as rect;
 
     #[test]
@@ -159,6 +180,22 @@ mod tests {
         assert_eq!((c.width, c.height), (100.0, 20.0));
         assert_eq!(c.scaled_width(48, 320), 240);
         assert_eq!(c.scaled_width(48, 192), 192);
+    }
+
+    #[test]
+    fn a_shorter_crop_keeps_the_centre_line_and_the_length() {
+        // A line 100 long and 20 high, tilted: corners move towards the centre line only.
+        let tilted = [
+            Point::new(0.0, 0.0),
+            Point::new(100.0, 10.0),
+            Point::new(98.0, 30.0),
+            Point::new(-2.0, 20.0),
+        ];
+        let c = LineCrop::from_quad(&tilted).with_height(0.9);
+        assert!((c.corners[0].x - -0.1).abs() < 1e-4 && (c.corners[0].y - 1.0).abs() < 1e-4);
+        assert!((c.corners[2].x - 98.1).abs() < 1e-4 && (c.corners[2].y - 29.0).abs() < 1e-4);
+        assert_eq!(c.width, LineCrop::from_quad(&tilted).width);
+        assert!((c.height - 0.9 * LineCrop::from_quad(&tilted).height).abs() < 1e-4);
     }
 
     #[test]

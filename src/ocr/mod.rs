@@ -36,6 +36,8 @@ use orientation::{Affine, PageOrientation};
 pub const REC_HEIGHT: usize = 48;
 /// Narrowest recogniser input (PaddleOCR's 3×48×320 shape).
 pub const REC_MIN_WIDTH: usize = 320;
+/// Height of the second crop of a doubtful line, as a share of its box's height.
+const REREAD_HEIGHT: f32 = 0.9;
 /// A page orientation the line classifier is less sure of than this is checked
 /// with the recogniser.
 const VERIFY_BELOW: f32 = 0.95;
@@ -62,6 +64,9 @@ pub struct EngineOptions {
     pub orientation_threshold: f32,
     /// Lines read with lower confidence than this are dropped.
     pub min_confidence: f32,
+    /// Lines read with less confidence than this are read again from a slightly
+    /// shorter crop, keeping the surer reading (above 1.0: every line; 0: none).
+    pub reread_below: f32,
     /// Lines per recogniser batch (lines in a batch are padded to the widest).
     pub batch_size: usize,
     /// Lines per orientation-classifier batch (fixed input size, so no padding cost).
@@ -94,6 +99,7 @@ impl Default for EngineOptions {
             line_orientation: true,
             orientation_threshold: 0.9,
             min_confidence: 0.5,
+            reread_below: 0.9,
             batch_size: 6,
             cls_batch_size: 24,
             rec_min_width: REC_MIN_WIDTH,
@@ -326,6 +332,21 @@ impl OcrEngine {
                     crops[i] = crop;
                     seen[i] = seen[i].rotated_180();
                     upside_down[i] = false;
+                }
+            }
+        }
+        // A doubtful reading is tried again from a crop a little shorter than the
+        // detector's box (less of the neighbouring lines in it); the surer is kept.
+        let doubtful: Vec<usize> = (0..crops.len())
+            .filter(|&i| decoded[i].confidence < self.options.reread_below)
+            .collect();
+        if !doubtful.is_empty() {
+            let tighter: Vec<LineCrop> = doubtful.iter().map(|&i| crops[i].with_height(REREAD_HEIGHT)).collect();
+            let (again, model_time) = self.recognize(image, &tighter)?;
+            timings.inference_ms += model_time;
+            for (&i, reading) in doubtful.iter().zip(again) {
+                if reading.confidence > decoded[i].confidence {
+                    decoded[i] = reading;
                 }
             }
         }
