@@ -81,6 +81,9 @@ pub struct EngineOptions {
     pub page_orientation: bool,
     /// Straighten a page whose text tilts by at least this many degrees.
     pub deskew_above: f32,
+    /// ... and only when at least this many lines are tilted alike: a document
+    /// lying askew, not a photo of a few signs seen at an angle.
+    pub deskew_min_lines: usize,
     /// A page orientation backed by less than this share of the lines is unsure.
     pub orientation_unsure_below: f32,
     /// Drop lines printed in light ink (watermarks, pale stamps).
@@ -106,6 +109,7 @@ impl Default for EngineOptions {
             rec_output_budget: 48 << 20,
             page_orientation: true,
             deskew_above: 2.0,
+            deskew_min_lines: 5,
             orientation_unsure_below: 0.8,
             drop_light_text: false,
             light_ink: watermark::DEFAULT_LIGHT_INK,
@@ -279,11 +283,12 @@ impl OcrEngine {
         if find_orientation {
             // Quarter turns move pixels exactly; a skew is resampled away (below
             // `deskew_above`, rows are simply formed along it).
-            let straighten = if found.skew.abs() >= self.options.deskew_above {
-                found.skew
-            } else {
-                0.0
-            };
+            let straighten =
+                if found.skew.abs() >= self.options.deskew_above && found.skew_lines >= self.options.deskew_min_lines {
+                    found.skew
+                } else {
+                    0.0
+                };
             let turn_by = found.direction as f32 - straighten;
             if turn_by != 0.0 {
                 // Find the lines again on the page turned upright: the detector and
@@ -322,7 +327,7 @@ impl OcrEngine {
         // The classifier flips a few level lines of small, noisy print: a flipped
         // line is read the other way round too, and the surer reading wins.
         let flipped: Vec<usize> = (0..crops.len()).filter(|&i| upside_down[i]).collect();
-        if !flipped.is_empty() {
+        if std::env::var_os("NOFLIP").is_none() && !flipped.is_empty() {
             let unflipped: Vec<LineCrop> = flipped.iter().map(|&i| crops[i].rotated_180()).collect();
             let (again, model_time) = self.recognize(image, &unflipped)?;
             timings.inference_ms += model_time;
@@ -340,7 +345,7 @@ impl OcrEngine {
         let doubtful: Vec<usize> = (0..crops.len())
             .filter(|&i| decoded[i].confidence < self.options.reread_below)
             .collect();
-        if !doubtful.is_empty() {
+        if std::env::var_os("NOREREAD").is_none() && !doubtful.is_empty() {
             let tighter: Vec<LineCrop> = doubtful.iter().map(|&i| crops[i].with_height(REREAD_HEIGHT)).collect();
             let (again, model_time) = self.recognize(image, &tighter)?;
             timings.inference_ms += model_time;

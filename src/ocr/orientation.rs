@@ -29,7 +29,15 @@ pub struct PageOrientation {
     pub confidence: f32,
     /// Too few or disagreeing lines: the app offers a one-click override.
     pub unsure: bool,
+    /// How many voting lines are tilted within [`SKEW_AGREEMENT_DEGREES`] of
+    /// `skew`: many on a document lying askew, a few on a photo of signs seen at
+    /// an angle (where straightening loses more than it finds).
+    #[serde(skip)]
+    pub skew_lines: usize,
 }
+
+/// How far a line's tilt may be from the page's skew and still agree with it.
+pub const SKEW_AGREEMENT_DEGREES: f32 = 3.0;
 
 /// Estimates the page's orientation from its line crops as cut (before any
 /// 0/180 turn) and the classifier's probability that each reads upside down.
@@ -60,11 +68,16 @@ pub fn estimate(crops: &[LineCrop], p_upside_down: &[f32], unsure_below: f32) ->
     }
     let best = (0..4).max_by(|&a, &b| weight[a].total_cmp(&weight[b])).unwrap_or(0);
     let confidence = weight[best] / total;
+    let along = &mut residuals[best % 2];
+    let skew = weighted_median(along);
+    let agree = |r: &&(f32, f32)| (r.0 - skew).abs() <= SKEW_AGREEMENT_DEGREES;
+    let skew_lines = along.iter().filter(agree).count();
     PageOrientation {
         direction: ((4 - best) % 4) as u16 * 90,
-        skew: weighted_median(&mut residuals[best % 2]),
+        skew,
         confidence,
         unsure: confidence < unsure_below,
+        skew_lines,
     }
 }
 
