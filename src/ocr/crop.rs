@@ -9,7 +9,7 @@
 
 use image::RgbImage;
 
-use super::geometry::{Homography, Quad};
+use super::geometry::{Homography, Point, Quad};
 
 /// A text line ready to be sampled: the page corners that become the crop's
 /// top-left, top-right, bottom-right and bottom-left, and the crop's natural size.
@@ -57,9 +57,8 @@ impl LineCrop {
             return *self;
         }
         let c = self.corners;
-        let along = |from: super::geometry::Point, to: super::geometry::Point| {
-            super::geometry::Point::new(from.x + (to.x - from.x) * keep, from.y + (to.y - from.y) * keep)
-        };
+        let along =
+            |from: Point, to: Point| Point::new(from.x + (to.x - from.x) * keep, from.y + (to.y - from.y) * keep);
         Self {
             corners: [c[0], along(c[0], c[1]), along(c[3], c[2]), c[3]],
             width: self.width * keep,
@@ -71,11 +70,9 @@ impl LineCrop {
     /// (more or less of the page above and below the text).
     pub fn with_height(&self, factor: f32) -> Self {
         let c = self.corners;
-        let scale = |top: super::geometry::Point, bottom: super::geometry::Point| {
-            let mid = super::geometry::Point::new((top.x + bottom.x) / 2.0, (top.y + bottom.y) / 2.0);
-            let at = |p: super::geometry::Point| {
-                super::geometry::Point::new(mid.x + (p.x - mid.x) * factor, mid.y + (p.y - mid.y) * factor)
-            };
+        let scale = |top: Point, bottom: Point| {
+            let mid = Point::new((top.x + bottom.x) / 2.0, (top.y + bottom.y) / 2.0);
+            let at = |p: Point| Point::new(mid.x + (p.x - mid.x) * factor, mid.y + (p.y - mid.y) * factor);
             (at(top), at(bottom))
         };
         let (tl, bl) = scale(c[0], c[3]);
@@ -171,7 +168,6 @@ fn bilinear(img: &RgbImage, x: f32, y: f32) -> [f32; 3] {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ocr::geometry::Point;
     use crate::ocr::geometry::axis_aligned as rect;
 
     #[test]
