@@ -327,17 +327,13 @@ impl OcrEngine {
         // The classifier flips a few level lines of small, noisy print: a flipped
         // line is read the other way round too, and the surer reading wins.
         let flipped: Vec<usize> = (0..crops.len()).filter(|&i| upside_down[i]).collect();
-        if std::env::var_os("NOFLIP").is_none() && !flipped.is_empty() {
-            let unflipped: Vec<LineCrop> = flipped.iter().map(|&i| crops[i].rotated_180()).collect();
-            let (again, model_time) = self.recognize(image, &unflipped)?;
-            timings.inference_ms += model_time;
-            for ((&i, crop), reading) in flipped.iter().zip(unflipped).zip(again) {
-                if reading.confidence > decoded[i].confidence {
-                    decoded[i] = reading;
-                    crops[i] = crop;
-                    seen[i] = seen[i].rotated_180();
-                    upside_down[i] = false;
-                }
+        let unflipped: Vec<LineCrop> = flipped.iter().map(|&i| crops[i].rotated_180()).collect();
+        let won = self.keep_surer(image, &flipped, &unflipped, &mut decoded, &mut timings)?;
+        for ((&i, crop), won) in flipped.iter().zip(unflipped).zip(won) {
+            if won {
+                crops[i] = crop;
+                seen[i] = seen[i].rotated_180();
+                upside_down[i] = false;
             }
         }
         // A doubtful reading is tried again from a crop a little shorter than the
@@ -345,16 +341,8 @@ impl OcrEngine {
         let doubtful: Vec<usize> = (0..crops.len())
             .filter(|&i| decoded[i].confidence < self.options.reread_below)
             .collect();
-        if std::env::var_os("NOREREAD").is_none() && !doubtful.is_empty() {
-            let tighter: Vec<LineCrop> = doubtful.iter().map(|&i| crops[i].with_height(REREAD_HEIGHT)).collect();
-            let (again, model_time) = self.recognize(image, &tighter)?;
-            timings.inference_ms += model_time;
-            for (&i, reading) in doubtful.iter().zip(again) {
-                if reading.confidence > decoded[i].confidence {
-                    decoded[i] = reading;
-                }
-            }
-        }
+        let tighter: Vec<LineCrop> = doubtful.iter().map(|&i| crops[i].with_height(REREAD_HEIGHT)).collect();
+        self.keep_surer(image, &doubtful, &tighter, &mut decoded, &mut timings)?;
         timings.recognition_ms = ms(t);
 
         // Each line with its box as the detector saw it, for the reading order.
@@ -397,6 +385,34 @@ impl OcrEngine {
             orientation,
             timings,
         })
+    }
+
+    /// Reads `variants` (another crop of each line in `lines`) and keeps a
+    /// variant's reading where it is surer than the line's; says which won.
+    fn keep_surer(
+        &self,
+        image: &RgbImage,
+        lines: &[usize],
+        variants: &[LineCrop],
+        decoded: &mut [ctc::Decoded],
+        timings: &mut StageTimings,
+    ) -> Result<Vec<bool>, OcrError> {
+        if lines.is_empty() {
+            return Ok(Vec::new());
+        }
+        let (again, model_time) = self.recognize(image, variants)?;
+        timings.inference_ms += model_time;
+        Ok(lines
+            .iter()
+            .zip(again)
+            .map(|(&i, reading)| {
+                let surer = reading.confidence > decoded[i].confidence;
+                if surer {
+                    decoded[i] = reading;
+                }
+                surer
+            })
+            .collect())
     }
 
     /// Detection: returns boxes in image coordinates and the time inside the model.
