@@ -264,38 +264,39 @@ fn fill(grid: &GridSpec, members: &[&Item], text_height: f32) -> Table {
             });
         }
     }
-    // (cell, y, x, text, line id) for every piece of text.
-    let mut pieces: Vec<(usize, f32, f32, String, usize)> = Vec::new();
+    let mut pieces: Vec<Piece> = Vec::new();
     for item in members {
         let row = slot(&grid.row_edges, item.cy());
         match place(item, &grid.column_edges, text_height) {
             Placement::Words(words) => {
                 for (word, x) in words {
                     let cell = owner[row][slot(&grid.column_edges, x)];
-                    pieces.push((cell, item.cy(), x, word, item.id));
+                    pieces.push(Piece {
+                        cell,
+                        y: item.cy(),
+                        x,
+                        text: word,
+                        line: item.id,
+                    });
                 }
             }
             Placement::Spans(..) => {
                 let cell = owner[row][slot(&grid.column_edges, item.cx())];
-                pieces.push((cell, item.cy(), item.x0, item.text.clone(), item.id));
+                pieces.push(Piece {
+                    cell,
+                    y: item.cy(),
+                    x: item.x0,
+                    text: item.text.clone(),
+                    line: item.id,
+                });
             }
         }
     }
-    pieces.sort_by(|a, b| {
-        let same_line = (a.1 - b.1).abs() < text_height * 0.5;
-        a.0.cmp(&b.0)
-            .then(if same_line {
-                std::cmp::Ordering::Equal
-            } else {
-                a.1.total_cmp(&b.1)
-            })
-            .then(a.2.total_cmp(&b.2))
-    });
-    for (cell, _, _, text, id) in pieces {
-        let c = &mut cells[cell];
-        join_text(&mut c.text, &text);
-        if c.line_ids.last() != Some(&id) && !c.line_ids.contains(&id) {
-            c.line_ids.push(id);
+    for piece in in_reading_order(pieces, text_height) {
+        let c = &mut cells[piece.cell];
+        join_text(&mut c.text, &piece.text);
+        if c.line_ids.last() != Some(&piece.line) && !c.line_ids.contains(&piece.line) {
+            c.line_ids.push(piece.line);
         }
     }
     let last_row = grid.row_edges.len() - 1;
@@ -318,6 +319,43 @@ fn fill(grid: &GridSpec, members: &[&Item], text_height: f32) -> Table {
     }
 }
 
+/// A piece of a cell's text: a line, or a word of a line split across columns.
+#[derive(Clone, Debug, PartialEq)]
+struct Piece {
+    /// Index of the cell it falls in.
+    cell: usize,
+    /// Its centre's height and its left edge, page pixels.
+    y: f32,
+    x: f32,
+    text: String,
+    /// Id of the line it comes from.
+    line: usize,
+}
+
+/// A cell's pieces of text in reading order: top to bottom by rows, left to right
+/// within a row. Pieces whose centres lie within half a text height of the
+/// previous piece share its row. ("Within half a height" is not transitive, so
+/// rows are formed first, walking down each cell, and then sorted: a comparator
+/// saying "equal" for nearby rows is no total order and makes `sort_by` panic.)
+fn in_reading_order(mut pieces: Vec<Piece>, text_height: f32) -> impl Iterator<Item = Piece> {
+    pieces.sort_by(|a, b| a.cell.cmp(&b.cell).then(a.y.total_cmp(&b.y)));
+    let mut rows = Vec::with_capacity(pieces.len());
+    let mut row = 0usize;
+    for (k, piece) in pieces.iter().enumerate() {
+        if k > 0 {
+            let previous = &pieces[k - 1];
+            // Half a text height apart: the next row of a wrapped cell, not the same one.
+            if previous.cell != piece.cell || piece.y - previous.y >= text_height * 0.5 {
+                row += 1;
+            }
+        }
+        rows.push(row);
+    }
+    let mut keyed: Vec<(usize, Piece)> = rows.into_iter().zip(pieces).collect();
+    keyed.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.x.total_cmp(&b.1.x)));
+    keyed.into_iter().map(|(_, piece)| piece)
+}
+
 /// Appends a piece of a cell's text: with a space between words, with nothing
 /// between Chinese or Japanese characters.
 fn join_text(text: &mut String, piece: &str) {
@@ -337,6 +375,40 @@ mod tests {
 
     pub(super) fn line(text: &str, x0: f32, y0: f32, x1: f32, y1: f32) -> Line {
         Line::read(text.to_owned(), axis_aligned(x0, y0, x1, y1), 0.95, 0.9)
+    }
+
+    fn piece(cell: usize, y: f32, x: f32, line: usize) -> Piece {
+        Piece {
+            cell,
+            y,
+            x,
+            text: format!("w{line}"),
+            line,
+        }
+    }
+
+    #[test]
+    fn pieces_on_staggered_heights_are_ordered_as_one_row_per_cell() {
+        // Each piece sits a sixth of a text height below the last of its cell: every
+        // neighbour is "the same row", the first and the last are not.
+        let pieces: Vec<_> = (0..40)
+            .map(|k| piece(k % 2, k as f32 * 2.0, (40 - k) as f32, k))
+            .collect();
+        let ordered: Vec<_> = in_reading_order(pieces, 12.0).map(|p| p.line).collect();
+        assert_eq!(ordered.len(), 40);
+        let (first_cell, second_cell) = ordered.split_at(20);
+        assert!(first_cell.iter().all(|id| id % 2 == 0), "cell 0 first");
+        assert!(second_cell.iter().all(|id| id % 2 == 1));
+        // One chained row per cell: left to right.
+        assert_eq!(first_cell[0], 38);
+        assert_eq!(first_cell[19], 0);
+    }
+
+    #[test]
+    fn pieces_rows_apart_read_top_to_bottom_then_left_to_right() {
+        let pieces = vec![piece(0, 30.0, 0.0, 2), piece(0, 10.0, 50.0, 1), piece(0, 12.0, 0.0, 0)];
+        let lines: Vec<_> = in_reading_order(pieces, 12.0).map(|p| p.line).collect();
+        assert_eq!(lines, [0, 1, 2]);
     }
 
     #[test]
