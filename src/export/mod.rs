@@ -111,7 +111,12 @@ pub fn write_documents(path: &Path, docs: &[Document], format: ExportFormat) -> 
     })
 }
 
-/// Writes `bytes` to `path` atomically (temporary file in the same folder, then rename).
+/// Writes `bytes` to `path` atomically, so that `path` is always either the old
+/// file or the whole new one, even if the process or the machine stops midway:
+/// the bytes go to a temporary file in the same folder, which is flushed to disk,
+/// renamed over `path`, and then the folder itself is flushed so that the rename
+/// is on disk too. Temporary files that killed earlier runs left for `path` are
+/// removed first.
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path
         .parent()
@@ -121,17 +126,70 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_default();
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    remove_stale_temporaries(dir, &name);
+    let tmp = dir.join(temporary_name(&name, std::process::id()));
     let result = (|| {
         let mut f = std::fs::File::create(&tmp)?;
         f.write_all(bytes)?;
         f.sync_all()?;
-        std::fs::rename(&tmp, path)
+        drop(f);
+        std::fs::rename(&tmp, path)?;
+        sync_folder(dir)
     })();
     if result.is_err() {
         let _ = std::fs::remove_file(&tmp);
     }
     result
+}
+
+/// The temporary file process `pid` writes `name` through: hidden, beside it.
+fn temporary_name(name: &str, pid: u32) -> String {
+    format!(".{name}.{pid}.tmp")
+}
+
+/// Removes the temporary files of `name` in `dir` whose writer is gone (a run
+/// that was killed before its rename). A live process's file is left alone: two
+/// runs may write into one folder at once.
+fn remove_stale_temporaries(dir: &Path, name: &str) {
+    let Ok(entries) = std::fs::read_dir(dir) else { return };
+    let prefix = format!(".{name}.");
+    for entry in entries.flatten() {
+        let file_name = entry.file_name();
+        let Some(pid) = file_name
+            .to_str()
+            .and_then(|f| f.strip_prefix(&prefix))
+            .and_then(|rest| rest.strip_suffix(".tmp"))
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if pid != std::process::id() && !process_is_alive(pid) {
+            let _ = std::fs::remove_file(entry.path());
+        }
+    }
+}
+
+#[cfg(target_os = "linux")]
+fn process_is_alive(pid: u32) -> bool {
+    Path::new("/proc").join(pid.to_string()).exists()
+}
+
+#[cfg(not(target_os = "linux"))]
+fn process_is_alive(_pid: u32) -> bool {
+    // Without /proc nothing tells: a leftover is only removed by its own process id.
+    true
+}
+
+/// Flushes a folder's entries (a rename into it) to disk.
+#[cfg(unix)]
+fn sync_folder(dir: &Path) -> std::io::Result<()> {
+    std::fs::File::open(dir)?.sync_all()
+}
+
+#[cfg(not(unix))]
+fn sync_folder(_dir: &Path) -> std::io::Result<()> {
+    // Folders cannot be opened as files here; the rename is as durable as the OS makes it.
+    Ok(())
 }
 
 /// The document as pretty JSON (schema in the README).
@@ -171,6 +229,28 @@ mod tests {
             .map(|e| e.expect("entry").file_name())
             .collect();
         assert_eq!(names.len(), 1, "{names:?}");
+    }
+
+    #[test]
+    fn leftovers_of_a_killed_run_are_removed_and_a_live_writers_kept() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        // No process has this id (above Linux's largest pid_max): a killed run's leftover.
+        let dead = dir.path().join(temporary_name("out.xlsx", 4_194_305));
+        // This test's own parent is alive: another run writing the same name.
+        let live = dir
+            .path()
+            .join(temporary_name("out.xlsx", std::os::unix::process::parent_id()));
+        let other = dir.path().join(temporary_name("other.xlsx", 4_194_305));
+        for f in [&dead, &live, &other] {
+            std::fs::write(f, b"half").expect("leftover");
+        }
+        write_atomic(&dir.path().join("out.xlsx"), b"whole").expect("write");
+        assert!(!dead.exists(), "the killed run's temporary is gone");
+        assert!(live.exists(), "a running writer's temporary stays");
+        assert!(
+            other.exists(),
+            "another output's temporary is left for its own next write"
+        );
     }
 
     #[test]
