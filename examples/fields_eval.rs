@@ -64,6 +64,7 @@ fn main() -> anyhow::Result<()> {
             lines: text.lines,
             fields: Vec::new(),
             tables: Vec::new(),
+            warnings: Vec::new(),
             timings: text.timings,
         };
         extract(&mut result, Some(&page.image), Extract::ALL);

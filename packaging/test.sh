@@ -5,8 +5,11 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages the tests use: DejaVu Sans draws the text fixtures, qpdf
-# encrypts the PDF fixture, libtiff-tools writes a CCITT Group 4 fax TIFF.
-DEBIAN_PACKAGES=(fonts-dejavu-core qpdf libtiff-tools)
+# encrypts the PDF fixture, libtiff-tools writes a CCITT Group 4 fax TIFF;
+# strace proves that nothing leaves the machine, for the command line and for the
+# window, which runs under Xvfb with Mesa's software OpenGL and X11's libraries.
+DEBIAN_PACKAGES=(fonts-dejavu-core qpdf libtiff-tools strace
+  xvfb xauth libgl1-mesa-dri libegl1 libgl1 libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6 libx11-xcb1)
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")

@@ -14,6 +14,10 @@ pub enum OcrError {
         searched: String,
         env_var: &'static str,
     },
+    #[error(
+        "refusing to load ONNX Runtime from {path} with its telemetry on: set ORT_DISABLE_TELEMETRY=1 before the process starts (the ocrdesk program does this itself)"
+    )]
+    TelemetryOn { path: PathBuf },
     #[error("cannot load ONNX Runtime from {path}: {message}")]
     RuntimeLoad { path: PathBuf, message: String },
     /// The process-wide runtime failed to start earlier; the message says why.

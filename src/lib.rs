@@ -11,6 +11,7 @@ pub mod document;
 pub mod error;
 pub mod eval;
 pub mod export;
+pub mod guard;
 pub mod ocr;
 pub mod pipeline;
 pub mod result;

@@ -19,7 +19,7 @@ use ocrdesk::ocr::Parallelism;
 use ocrdesk::ocr::geometry::{Point, Quad};
 use ocrdesk::ocr::orientation::Affine;
 use ocrdesk::pipeline::{ReadError, read_files};
-use ocrdesk::{Document, EngineOptions, OcrEngine, export};
+use ocrdesk::{Document, EngineOptions, OcrEngine, export, guard};
 
 /// OCR Desk: fast, private, offline OCR. Nothing leaves this machine.
 ///
@@ -219,6 +219,7 @@ struct EvalArgs {
 
 fn main() -> ExitCode {
     let started = Instant::now();
+    switch_off_onnx_runtime_telemetry();
     let cli = Cli::parse();
     let result = match cli.command {
         Some(Command::Ocr(args)) => run_ocr(args),
@@ -241,6 +242,15 @@ fn main() -> ExitCode {
             ExitCode::from(3)
         }
     }
+}
+
+/// Keeps ONNX Runtime's telemetry uploader from ever starting: the library reads
+/// this variable when it loads (see `ocrdesk::ocr::runtime`).
+#[allow(unsafe_code)]
+fn switch_off_onnx_runtime_telemetry() {
+    // SAFETY: called first thing in `main`, before any thread exists, so nothing
+    // can read the environment while it changes.
+    unsafe { std::env::set_var(ocrdesk::ocr::runtime::TELEMETRY_OFF_VARIABLE, "1") };
 }
 
 /// The desktop window.
@@ -343,9 +353,13 @@ fn run_ocr(args: OcrArgs) -> anyhow::Result<ExitCode> {
                 // Written as soon as each file is done.
                 Some(dir) => {
                     let target = dir.join(&names[i]);
-                    let written = render(&doc, args.format)
-                        .map_err(std::io::Error::other)
-                        .and_then(|bytes| export::write_atomic(&target, &bytes));
+                    // A bug in an exporter costs this file, not the batch.
+                    let written = guard::catch(|| {
+                        render(&doc, args.format)
+                            .map_err(std::io::Error::other)
+                            .and_then(|bytes| export::write_atomic(&target, &bytes))
+                    })
+                    .unwrap_or_else(|panic| Err(std::io::Error::other(format!("internal error: {panic}"))));
                     if let Err(e) = written {
                         eprintln!(
                             "error: {}: cannot write {}: {e}",

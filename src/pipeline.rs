@@ -13,6 +13,7 @@ use crate::analysis::reading_order::reading_order;
 use crate::analysis::{self, Extract};
 use crate::document::{self, OpenOptions, PageContent, TextLayerPage};
 use crate::error::{DocumentError, OcrError};
+use crate::guard;
 use crate::ocr::OcrEngine;
 use crate::result::{Document, Line, Page, PageOrientation, StageTimings, TextSource};
 
@@ -23,6 +24,42 @@ pub enum ReadError {
     Document(#[from] DocumentError),
     #[error("{path}: {source}")]
     Ocr { path: String, source: OcrError },
+    /// A bug: something panicked while this file was read. Only this file fails.
+    #[error("{path}: internal error: {panic}")]
+    Internal { path: String, panic: guard::Panic },
+}
+
+/// Runs one file's work; a panic inside it becomes that file's [`ReadError::Internal`].
+pub fn guarded<T>(path: &Path, work: impl FnOnce() -> Result<T, ReadError>) -> Result<T, ReadError> {
+    guard::catch(work).unwrap_or_else(|panic| {
+        Err(ReadError::Internal {
+            path: path.display().to_string(),
+            panic,
+        })
+    })
+}
+
+/// Runs the analyses in `extract` on a page of `path` just read (its image at hand).
+pub fn analyse(path: &Path, page: &mut Page, image: Option<&RgbImage>, extract: Extract) {
+    #[cfg(debug_assertions)]
+    panic_if_asked(path);
+    #[cfg(not(debug_assertions))]
+    let _ = path;
+    analysis::extract(page, image, extract);
+}
+
+/// Test builds only: the analysis of the file named by `OCRDESK_TEST_PANIC_IN_ANALYSIS`
+/// panics, so that tests can show that a bug costs one file and not the batch.
+#[cfg(debug_assertions)]
+fn panic_if_asked(path: &Path) {
+    if let Some(name) = std::env::var_os("OCRDESK_TEST_PANIC_IN_ANALYSIS")
+        && path.file_name() == Some(name.as_os_str())
+    {
+        panic!(
+            "deliberate panic in the analysis of {} (OCRDESK_TEST_PANIC_IN_ANALYSIS)",
+            path.display()
+        );
+    }
 }
 
 /// Opens `path` and reads every page with `engine`.
@@ -52,7 +89,7 @@ pub fn read_and_extract(
 ) -> Result<Document, ReadError> {
     let mut pages = Vec::new();
     let page_count = read_pages(engine, path, options, |mut read| {
-        analysis::extract(&mut read.page, read.image.as_ref(), extract);
+        analyse(path, &mut read.page, read.image.as_ref(), extract);
         on_page(&read.page);
         pages.push(read.page);
         ControlFlow::Continue(())
@@ -77,7 +114,17 @@ pub struct PageRead {
 
 /// Reads the selected pages of `path` one at a time and hands each to `on_page`,
 /// which may stop the reading (to cancel it). Returns the document's page count.
+/// A panic anywhere in it (opening, reading, `on_page`) is this file's error.
 pub fn read_pages(
+    engine: &OcrEngine,
+    path: &Path,
+    options: &OpenOptions,
+    on_page: impl FnMut(PageRead) -> ControlFlow<()>,
+) -> Result<usize, ReadError> {
+    guarded(path, || read_pages_unguarded(engine, path, options, on_page))
+}
+
+fn read_pages_unguarded(
     engine: &OcrEngine,
     path: &Path,
     options: &OpenOptions,
@@ -98,6 +145,7 @@ pub fn read_pages(
                     lines: text.lines,
                     fields: Vec::new(),
                     tables: Vec::new(),
+                    warnings: source.warnings,
                     timings: text.timings,
                 };
                 (page, Some(image))
@@ -157,6 +205,7 @@ fn text_layer_page(index: usize, layer: TextLayerPage) -> Page {
         lines,
         fields: Vec::new(),
         tables: Vec::new(),
+        warnings: Vec::new(),
         timings: StageTimings::default(),
     }
 }

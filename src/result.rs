@@ -286,6 +286,10 @@ pub struct Page {
     /// lines stay in `lines` too.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub tables: Vec<Table>,
+    /// What the reader should know about the page (e.g. "the image data ends
+    /// early: the bottom 40% of the image is blank"); left out when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub warnings: Vec<String>,
     pub timings: StageTimings,
 }
 

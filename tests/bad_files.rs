@@ -59,6 +59,13 @@ fn png_claiming(width: u32, height: u32) -> Vec<u8> {
     png
 }
 
+/// A JPEG cut right after its scan header: nothing of the image is left to decode.
+fn jpeg_without_scan_data(jpeg: &[u8]) -> Vec<u8> {
+    let sos = jpeg.windows(2).position(|w| w == [0xFF, 0xDA]).expect("a scan");
+    let header = u16::from_be_bytes([jpeg[sos + 2], jpeg[sos + 3]]) as usize;
+    jpeg[..sos + 2 + header].to_vec()
+}
+
 /// (file name, bytes, a phrase its error must contain).
 fn corpus() -> Vec<(&'static str, Vec<u8>, &'static str)> {
     let png = encoded(ImageFormat::Png);
@@ -76,7 +83,7 @@ fn corpus() -> Vec<(&'static str, Vec<u8>, &'static str)> {
     vec![
         ("empty.png", Vec::new(), "empty (0 bytes)"),
         ("cut.png", png[..png.len() / 2].to_vec(), "corrupt or truncated"),
-        ("cut.jpg", jpeg[..jpeg.len() / 2].to_vec(), "corrupt or truncated"),
+        ("nodata.jpg", jpeg_without_scan_data(&jpeg), "truncated JPEG"),
         ("cut.tif", tiff[..tiff.len() / 3].to_vec(), "corrupt or truncated"),
         ("scrambled.png", flipped, "corrupt"),
         (
@@ -179,4 +186,58 @@ fn a_batch_reads_the_good_file_among_the_bad_ones() {
 
 fn name_of(p: &Path) -> String {
     p.display().to_string()
+}
+
+/// A multi-line page saved as a JPEG, its bytes.
+fn letter_jpeg() -> Vec<u8> {
+    let lines = [
+        "Dear Sir or Madam,",
+        "we confirm the delivery of",
+        "twelve pallets on Monday.",
+        "Yours faithfully,",
+        "Harbour Supplies Ltd",
+    ];
+    let mut bytes = Vec::new();
+    DynamicImage::ImageRgb8(page(&lines, 28.0, 20.0))
+        .write_to(&mut Cursor::new(&mut bytes), ImageFormat::Jpeg)
+        .unwrap();
+    bytes
+}
+
+#[test]
+fn a_jpeg_without_its_end_marker_is_read_whole() {
+    let jpeg = letter_jpeg();
+    assert_eq!(&jpeg[jpeg.len() - 2..], [0xFF, 0xD9], "the encoder ends with EOI");
+    let dir = temp_dir();
+    let path = dir.path().join("no_eoi.jpg");
+    std::fs::write(&path, &jpeg[..jpeg.len() - 2]).unwrap();
+    let doc = read_file(engine(), &path).expect("read as image viewers read it");
+    let page = &doc.pages[0];
+    assert!(page.warnings.is_empty(), "the data is whole: {:?}", page.warnings);
+    assert_eq!(page.lines.len(), 5, "{}", page.text());
+    assert_eq!(page.lines[4].text, "Harbour Supplies Ltd");
+}
+
+#[test]
+fn a_jpeg_cut_short_is_read_as_far_as_it_goes_with_a_warning() {
+    let jpeg = letter_jpeg();
+    let dir = temp_dir();
+    let path = dir.path().join("half.jpg");
+    std::fs::write(&path, &jpeg[..jpeg.len() / 2]).unwrap();
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_ocrdesk"))
+        .args(["ocr", path.to_str().unwrap()])
+        .output()
+        .expect("runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let page = &doc["pages"][0];
+    let warning = page["warnings"][0].as_str().expect("a warning");
+    let share: u32 = warning
+        .strip_prefix("the image data ends early: the bottom ")
+        .and_then(|rest| rest.strip_suffix("% of the image is blank"))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("{warning}"));
+    assert!((20..=80).contains(&share), "{warning}");
+    // What the data holds is read: the first line, from the top of the page.
+    assert_eq!(page["lines"][0]["text"], "Dear Sir or Madam,", "{page}");
 }

@@ -108,3 +108,149 @@ fn light_watermarks_are_dropped_and_dark_text_under_them_is_kept() {
     assert!(kept.contains(&"Invoice 5521".to_string()), "{kept:?}");
     assert!(kept.iter().any(|t| t.contains("80.00")), "{kept:?}");
 }
+
+/// Stacks `parts` top to bottom on one white page, each as wide as the widest.
+fn stack(parts: &[&RgbImage]) -> RgbImage {
+    let width = parts.iter().map(|p| p.width()).max().unwrap_or(1);
+    let height = parts.iter().map(|p| p.height()).sum();
+    let mut img = RgbImage::from_pixel(width, height, Rgb([255, 255, 255]));
+    let mut y = 0;
+    for part in parts {
+        image::imageops::replace(&mut img, *part, 0, y as i64);
+        y += part.height();
+    }
+    img
+}
+
+/// Character error rate of `lines` against `truth`, both joined in order.
+fn cer(lines: &[String], truth: &[&str]) -> f64 {
+    use ocrdesk::eval::{cer, normalize};
+    cer(&normalize(&lines.join(" ")), &normalize(&truth.join(" ")))
+}
+
+const UPSIDE_DOWN_LINES: &[&str] = &[
+    "Goods returned: 2 crates",
+    "Reason: damaged in transit",
+    "Credit note 0093 to follow",
+];
+
+#[test]
+fn a_page_in_two_directions_reads_each_part_its_own_way_round() {
+    let top = page(LINES, 30.0, 40.0);
+    let bottom = page(UPSIDE_DOWN_LINES, 30.0, 40.0);
+    let mixed = stack(&[&top, &image::imageops::rotate180(&bottom)]);
+    let read = engine().read(&mixed).unwrap();
+    let found: Vec<String> = read.lines.iter().map(|l| l.text.clone()).collect();
+    let expected: Vec<&str> = LINES.iter().chain(UPSIDE_DOWN_LINES).copied().collect();
+    assert_eq!(
+        found, expected,
+        "upright part first, then the turned part in its own order"
+    );
+    assert!(read.orientation.mixed, "{:?}", read.orientation);
+    // The turned part's boxes stay on the page where its text is: in the lower part,
+    // each starting at its right end (where upside-down text starts).
+    for line in &read.lines[LINES.len()..] {
+        assert!(line.upside_down, "{}", line.text);
+        let c = quad_center(&line.quad);
+        assert!(c.y > top.height() as f32, "{}: {c:?}", line.text);
+        assert!(line.quad[0].x > line.quad[1].x, "{}: {:?}", line.text, line.quad);
+    }
+
+    // Head to foot the other way (the upside-down part on top, the majority below):
+    // every part still reads exactly, as well as the same part read upright alone.
+    let flipped = stack(&[&image::imageops::rotate180(&bottom), &top]);
+    let read = engine().read(&flipped).unwrap();
+    let in_part = |upper: bool| -> Vec<String> {
+        let split = bottom.height() as f32;
+        read.lines
+            .iter()
+            .filter(|l| (quad_center(&l.quad).y < split) == upper)
+            .map(|l| l.text.clone())
+            .collect()
+    };
+    let alone = |img: &RgbImage| -> Vec<String> { texts(img, engine()) };
+    for (part, truth, upright) in [
+        (in_part(true), UPSIDE_DOWN_LINES, &bottom),
+        (in_part(false), LINES, &top),
+    ] {
+        let (mixed_cer, upright_cer) = (cer(&part, truth), cer(&alone(upright), truth));
+        eprintln!("mixed-direction part: CER {mixed_cer:.3} on the mixed page, {upright_cer:.3} read upright alone");
+        assert!(mixed_cer <= upright_cer * 1.10 + 1e-9, "{part:?}");
+        assert_eq!(part, truth);
+    }
+    assert!(read.orientation.mixed);
+}
+
+/// The ICAO 9303 specimen passport's data page (Part 4, Appendix A), its zone
+/// drawn in a monospaced font.
+const SPECIMEN_ZONE: [&str; 2] = [
+    "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+    "L898902C36UTO7408122F1204159ZE184226B<<<<<10",
+];
+
+#[test]
+fn an_open_passport_with_the_facing_page_upside_down_keeps_its_zone_valid() {
+    use ocrdesk::analysis::{Extract, extract};
+    use ocrdesk::result::{Page, TextSource, Verdict};
+    // The facing page (visa stamps, notes) lies upside down above the data page and
+    // holds more text than it, so most of the page reads the other way round.
+    let facing = page(
+        &[
+            "Observations / Observations / Observaciones",
+            "The holder is also known as Anna Maria Eriksson",
+            "Entry permitted for a stay of ninety days",
+            "Port of entry: Harbour Terminal 3",
+            "Valid for multiple journeys until 2027",
+            "Issued on behalf of the consular section",
+        ],
+        26.0,
+        40.0,
+    );
+    let mut data = RgbImage::from_pixel(facing.width().max(1000), 420, Rgb([255, 255, 255]));
+    draw_text(&mut data, "PASSPORT  Utopia", 40.0, 30.0, 30.0);
+    draw_text(&mut data, "Surname  ERIKSSON", 40.0, 90.0, 26.0);
+    draw_text(&mut data, "Given names  ANNA MARIA", 40.0, 140.0, 26.0);
+    common::draw_mono_text(&mut data, SPECIMEN_ZONE[0], 40.0, 260.0, 34.0);
+    common::draw_mono_text(&mut data, SPECIMEN_ZONE[1], 40.0, 320.0, 34.0);
+    let open = stack(&[&image::imageops::rotate180(&facing), &data]);
+
+    let text = engine().read(&open).unwrap();
+    let mut p = Page {
+        index: 0,
+        width: open.width(),
+        height: open.height(),
+        orientation: text.orientation,
+        source: TextSource::Ocr,
+        lines: text.lines,
+        fields: Vec::new(),
+        tables: Vec::new(),
+        warnings: Vec::new(),
+        timings: text.timings,
+    };
+    let lines: Vec<String> = p.lines.iter().map(|l| l.text.clone()).collect();
+    assert!(p.orientation.mixed, "{:?}", p.orientation);
+    extract(
+        &mut p,
+        Some(&open),
+        Extract {
+            mrz: true,
+            ..Extract::default()
+        },
+    );
+    let verdicts: Vec<_> = p
+        .fields
+        .iter()
+        .filter_map(|f| f.verdict.map(|v| (f.name.clone(), v)))
+        .collect();
+    assert!(verdicts.len() >= 4, "check digits found: {verdicts:?}\n{lines:#?}");
+    assert!(
+        verdicts.iter().all(|(_, v)| *v == Verdict::Valid),
+        "{verdicts:?}\n{lines:#?}"
+    );
+    let number = p
+        .fields
+        .iter()
+        .find(|f| f.name == "document_number")
+        .expect("document number");
+    assert_eq!(number.value, "L898902C3");
+}

@@ -104,6 +104,7 @@ mod tests {
                 .collect(),
             fields: Vec::new(),
             tables: Vec::new(),
+            warnings: Vec::new(),
             timings: StageTimings::default(),
         }
     }

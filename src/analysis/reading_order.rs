@@ -62,6 +62,92 @@ pub fn levelled_order(quads: &[Quad], skew: f32) -> Vec<usize> {
     reading_order(&levelled)
 }
 
+/// Indices of `quads` in reading order on a page whose lines read in different
+/// directions. `reads_along[i]` is the quarter turn (0–3, clockwise) line `i`
+/// reads along: 0 left to right, 1 downwards, 2 right to left (upside down), 3
+/// upwards. Each direction's lines are ordered in their own frame, as if that
+/// part of the page were turned upright; they are cut into blocks where a line of
+/// another direction lies between two of their rows; the blocks follow each other
+/// by where they start on the (levelled) page. With one direction this is
+/// [`levelled_order`].
+pub fn order_by_direction(quads: &[Quad], reads_along: &[usize], skew: f32) -> Vec<usize> {
+    let direction = |i: usize| reads_along.get(i).copied().unwrap_or(0) % 4;
+    let mut present = [false; 4];
+    for i in 0..quads.len() {
+        present[direction(i)] = true;
+    }
+    if present.iter().filter(|&&p| p).count() <= 1 && !present[1..].contains(&true) {
+        return levelled_order(quads, skew);
+    }
+    let (sin, cos) = (-skew).to_radians().sin_cos();
+    let levelled: Vec<Quad> = quads
+        .iter()
+        .map(|q| q.map(|p| Point::new(p.x * cos - p.y * sin, p.x * sin + p.y * cos)))
+        .collect();
+    let mut blocks: Vec<Vec<usize>> = Vec::new();
+    for quarter in (0..4).filter(|&q| present[q]) {
+        // The page as this direction's lines see it: turned so that they read left to right.
+        let upright: Vec<Quad> = levelled.iter().map(|q| q.map(|p| turn_upright(p, quarter))).collect();
+        let members: Vec<usize> = (0..quads.len()).filter(|&i| direction(i) == quarter).collect();
+        let member_quads: Vec<Quad> = members.iter().map(|&i| upright[i]).collect();
+        let order: Vec<usize> = reading_order(&member_quads).into_iter().map(|k| members[k]).collect();
+        let (span_x0, span_x1) = members.iter().fold((f32::MAX, f32::MIN), |(a, b), &i| {
+            let (x0, _, x1, _) = bounds(&upright[i]);
+            (a.min(x0), b.max(x1))
+        });
+        let centre_y = |i: usize| {
+            let (_, y0, _, y1) = bounds(&upright[i]);
+            (y0 + y1) / 2.0
+        };
+        // A line of another direction between two rows, within this group's width.
+        let between = |above: f32, below: f32| {
+            (0..quads.len()).any(|f| {
+                if direction(f) == quarter {
+                    return false;
+                }
+                let (x0, _, x1, _) = bounds(&upright[f]);
+                let y = centre_y(f);
+                y > above && y < below && x1 > span_x0 && x0 < span_x1
+            })
+        };
+        let mut block = Vec::new();
+        for (k, &i) in order.iter().enumerate() {
+            if k > 0 {
+                let previous = order[k - 1];
+                let (above, below) = (centre_y(previous), centre_y(i));
+                if below > above && between(above, below) {
+                    blocks.push(std::mem::take(&mut block));
+                }
+            }
+            block.push(i);
+        }
+        if !block.is_empty() {
+            blocks.push(block);
+        }
+    }
+    // Blocks in the order they start on the levelled page: top first, then left.
+    let start = |block: &Vec<usize>| {
+        block.iter().fold((f32::MAX, f32::MAX), |(top, left), &i| {
+            let (x0, y0, _, _) = bounds(&levelled[i]);
+            (top.min(y0), left.min(x0))
+        })
+    };
+    let mut starts: Vec<((f32, f32), Vec<usize>)> = blocks.into_iter().map(|b| (start(&b), b)).collect();
+    starts.sort_by(|a, b| a.0.0.total_cmp(&b.0.0).then(a.0.1.total_cmp(&b.0.1)));
+    starts.into_iter().flat_map(|(_, b)| b).collect()
+}
+
+/// A point as seen with the page turned so that text reading along `quarter`
+/// (clockwise quarter turns from left-to-right) reads left to right.
+fn turn_upright(p: Point, quarter: usize) -> Point {
+    match quarter % 4 {
+        0 => p,
+        1 => Point::new(p.y, -p.x),
+        2 => Point::new(-p.x, -p.y),
+        _ => Point::new(-p.y, p.x),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -82,5 +168,72 @@ mod tests {
     fn tall_neighbour_does_not_swallow_the_next_row() {
         let quads = vec![rect(0.0, 0.0, 50.0, 20.0), rect(60.0, 22.0, 120.0, 42.0)];
         assert_eq!(reading_order(&quads), vec![0, 1]);
+    }
+
+    /// A line's box as the detector gives it: corners from where the text starts,
+    /// so an upside-down line's first corner is its bottom right.
+    fn upside_down(x0: f32, y0: f32, x1: f32, y1: f32) -> Quad {
+        let q = rect(x0, y0, x1, y1);
+        [q[2], q[3], q[0], q[1]]
+    }
+
+    #[test]
+    fn one_direction_is_the_levelled_order() {
+        let quads = vec![rect(0.0, 50.0, 90.0, 70.0), rect(0.0, 0.0, 90.0, 20.0)];
+        assert_eq!(order_by_direction(&quads, &[0, 0], 0.0), levelled_order(&quads, 0.0));
+    }
+
+    #[test]
+    fn an_upside_down_part_below_is_read_after_and_in_its_own_order() {
+        // Upright receipt on top (lines 0, 1); below it one turned head to foot,
+        // whose first line (2) is the lowest on the page and whose columns run
+        // right to left.
+        let quads = vec![
+            rect(10.0, 10.0, 200.0, 30.0),
+            rect(10.0, 40.0, 200.0, 60.0),
+            upside_down(10.0, 200.0, 200.0, 220.0),
+            upside_down(10.0, 160.0, 200.0, 180.0),
+            upside_down(150.0, 120.0, 200.0, 140.0), // a row's first word, on the right
+            upside_down(10.0, 120.0, 100.0, 140.0),
+        ];
+        assert_eq!(
+            order_by_direction(&quads, &[0, 0, 2, 2, 2, 2], 0.0),
+            vec![0, 1, 2, 3, 4, 5]
+        );
+    }
+
+    #[test]
+    fn a_part_in_another_direction_splits_the_rows_around_it() {
+        // Upright, upside down, upright again: three blocks in page order.
+        let quads = vec![
+            rect(10.0, 10.0, 200.0, 30.0),
+            upside_down(10.0, 60.0, 200.0, 80.0),
+            rect(10.0, 110.0, 200.0, 130.0),
+        ];
+        assert_eq!(order_by_direction(&quads, &[0, 2, 0], 0.0), vec![0, 1, 2]);
+    }
+
+    #[test]
+    fn a_sideways_column_reads_top_to_bottom_beside_the_text() {
+        // A stamp reading downwards in the right margin (lines 2, 3: the second to
+        // its left), beside two upright lines.
+        let quads = vec![
+            rect(10.0, 10.0, 200.0, 30.0),
+            rect(10.0, 40.0, 200.0, 60.0),
+            [
+                Point::new(300.0, 0.0),
+                Point::new(300.0, 100.0),
+                Point::new(280.0, 100.0),
+                Point::new(280.0, 0.0),
+            ],
+            [
+                Point::new(270.0, 0.0),
+                Point::new(270.0, 100.0),
+                Point::new(250.0, 100.0),
+                Point::new(250.0, 0.0),
+            ],
+        ];
+        // The stamp starts higher, so it comes first; its lines in their own order.
+        assert_eq!(order_by_direction(&quads, &[0, 0, 1, 1], 0.0), vec![2, 3, 0, 1]);
     }
 }

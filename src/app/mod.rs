@@ -612,6 +612,12 @@ impl OcrDeskApp {
             });
             return;
         }
+        // What the reader should know about this page (an image whose data ends early).
+        if let Some(shown) = file.pages.get(self.page) {
+            for warning in &shown.page.warnings {
+                ui.colored_label(ui.visuals().warn_fg_color, format!("⚠ {warning}"));
+            }
+        }
         // One page texture at a time: upload this one, free the one before.
         if self.textured != Some((index, self.page)) {
             if let Some((f, p)) = self.textured
@@ -907,9 +913,12 @@ impl OcrDeskApp {
         // Written off the UI thread: a big workbook takes a moment.
         self.pending_export = Some(desktop::in_background(
             move || {
-                export::write_documents(&path, &docs, format)
-                    .map(|()| format!("Exported {} document(s) to {}", docs.len(), path.display()))
-                    .map_err(|e| format!("Export failed: {e}"))
+                crate::guard::catch(|| {
+                    export::write_documents(&path, &docs, format)
+                        .map(|()| format!("Exported {} document(s) to {}", docs.len(), path.display()))
+                        .map_err(|e| format!("Export failed: {e}"))
+                })
+                .unwrap_or_else(|panic| Err(format!("Export failed: internal error: {panic}")))
             },
             Err("Export failed: cannot start a thread".into()),
         ));

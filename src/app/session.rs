@@ -313,6 +313,7 @@ mod tests {
                 lines,
                 fields: Vec::new(),
                 tables: Vec::new(),
+                warnings: Vec::new(),
                 timings: StageTimings {
                     total_ms: 100.0,
                     ..StageTimings::default()

@@ -12,11 +12,11 @@ use std::time::Instant;
 
 use egui::ColorImage;
 
-use crate::analysis::{self, Extract};
+use crate::analysis::Extract;
 use crate::document::OpenOptions;
 use crate::error::DocumentError;
 use crate::ocr::{EngineOptions, OcrEngine};
-use crate::pipeline::{ReadError, read_pages};
+use crate::pipeline::{ReadError, analyse, read_pages};
 use crate::result::Page;
 
 /// Identifies a file in the session.
@@ -216,7 +216,7 @@ fn run(options: EngineOptions, jobs: Receiver<Job>, events: Sender<WorkerEvent>,
         send(WorkerEvent::Started { file: job.file });
         let mut cancelled = false;
         let result = read_pages(engine, &job.path, &job.open, |mut read| {
-            analysis::extract(&mut read.page, read.image.as_ref(), Extract::ALL);
+            analyse(&job.path, &mut read.page, read.image.as_ref(), Extract::ALL);
             let max_side = shared.max_display_side.load(Ordering::Relaxed);
             let image = read.image.map(|image| Arc::new(display_image(&image, max_side)));
             send(WorkerEvent::Page {

@@ -91,6 +91,9 @@ pub struct SourcePage {
     pub position: usize,
     pub selected: usize,
     pub content: PageContent,
+    /// What the reader should know about the page, e.g. that its image data ends
+    /// early and the rest is blank.
+    pub warnings: Vec<String>,
 }
 
 /// One page image of a raster document.
@@ -135,13 +138,14 @@ pub fn for_each_page_of(
     // Decoded one at a time, and only the pages asked for: a long fax stays small.
     let total = selected.len();
     for (position, index) in selected.into_iter().enumerate() {
-        let image = raster::page(path, bytes, index)?;
+        let (image, warnings) = raster::page(path, bytes, index)?;
         check_size(path, &image)?;
         if on_page(SourcePage {
             index,
             position,
             selected: total,
             content: PageContent::Image(image),
+            warnings,
         })
         .is_break()
         {

@@ -89,6 +89,7 @@ pub(super) fn for_each_page(
             position,
             selected: total,
             content,
+            warnings: Vec::new(),
         })
         .is_break()
         {

@@ -31,14 +31,18 @@ pub(super) fn page_count(path: &Path, bytes: &[u8]) -> Result<usize, DocumentErr
 }
 
 /// Decodes page `index` (0-based) of an image file; only TIFFs have more than one.
-pub(super) fn page(path: &Path, bytes: &[u8], index: usize) -> Result<RgbImage, DocumentError> {
+/// Returns the page and what a reader should know about it (an image whose data
+/// ends early is read as far as it goes, and says so).
+pub(super) fn page(path: &Path, bytes: &[u8], index: usize) -> Result<(RgbImage, Vec<String>), DocumentError> {
     let unreadable = |reason: String| DocumentError::Unreadable {
         path: path.to_owned(),
         reason,
     };
     if index > 0 {
         // `image` reads only the first page of a TIFF; the `tiff` crate the rest.
-        return tiff_page(bytes, index).map_err(unreadable);
+        return tiff_page(bytes, index)
+            .map(|page| (page, Vec::new()))
+            .map_err(unreadable);
     }
     // The content names the format; only formats without a signature (TGA) fall back
     // to the file's extension.
@@ -47,15 +51,15 @@ pub(super) fn page(path: &Path, bytes: &[u8], index: usize) -> Result<RgbImage, 
     // A decoder bug must not take the application down: a panic is a bad file.
     let decoded = std::panic::catch_unwind(|| {
         if bytes.starts_with(b"8BPS") {
-            decode_psd(bytes)
+            decode_psd(bytes).map(|image| (image, Vec::new()))
         } else if looks_like_pcx(bytes, named_pcx) {
-            decode_pcx(bytes)
+            decode_pcx(bytes).map(|image| (image, Vec::new()))
         } else {
             decode(bytes, by_extension)
         }
     })
     .unwrap_or_else(|_| Err(DecodeFailure::Reason("corrupt image: the decoder failed on it".into())));
-    let mut image = decoded.map_err(|reason| match reason {
+    let (mut image, warnings) = decoded.map_err(|reason| match reason {
         DecodeFailure::Reason(r) => unreadable(r),
         DecodeFailure::TooLarge(width, height) => DocumentError::TooLarge {
             path: path.to_owned(),
@@ -68,7 +72,7 @@ pub(super) fn page(path: &Path, bytes: &[u8], index: usize) -> Result<RgbImage, 
         // `image` hands 1-bit fax pages over with ink and paper swapped.
         image::imageops::invert(&mut image);
     }
-    Ok(image)
+    Ok((image, warnings))
 }
 
 /// Whether the first page of a TIFF is a 1-bit page storing ink as 1
@@ -161,8 +165,10 @@ enum DecodeFailure {
 }
 
 /// Decodes an image from memory: format from the content (not the extension),
-/// size checked from the header, EXIF orientation applied, alpha composited on white.
-fn decode(bytes: &[u8], by_extension: Option<ImageFormat>) -> Result<RgbImage, DecodeFailure> {
+/// size checked from the header, EXIF orientation applied, alpha composited on
+/// white. A JPEG that ends before its image does is read as far as its data goes,
+/// as image viewers do, with a warning saying how much is missing.
+fn decode(bytes: &[u8], by_extension: Option<ImageFormat>) -> Result<(RgbImage, Vec<String>), DecodeFailure> {
     let mut reader = ImageReader::new(Cursor::new(bytes))
         .with_guessed_format()
         .map_err(|e| DecodeFailure::Reason(e.to_string()))?;
@@ -172,11 +178,7 @@ fn decode(bytes: &[u8], by_extension: Option<ImageFormat>) -> Result<RgbImage, D
             _ => return Err(DecodeFailure::Reason("not an image format OCR Desk can read".into())),
         }
     }
-    if reader.format() == Some(ImageFormat::Jpeg) && jpeg_is_truncated(bytes) {
-        return Err(DecodeFailure::Reason(
-            "corrupt or truncated JPEG: the image data ends before the image does".into(),
-        ));
-    }
+    let cut_jpeg = reader.format() == Some(ImageFormat::Jpeg) && jpeg_lacks_its_end(bytes);
     let mut decoder = reader.into_decoder().map_err(|e| DecodeFailure::Reason(describe(&e)))?;
     let (w, h) = decoder.dimensions();
     if w > MAX_SIDE || h > MAX_SIDE || w as u64 * h as u64 > MAX_PIXELS {
@@ -191,16 +193,34 @@ fn decode(bytes: &[u8], by_extension: Option<ImageFormat>) -> Result<RgbImage, D
         .map_err(|e| DecodeFailure::Reason(describe(&e)))?;
     let orientation = decoder.orientation().ok();
     let mut image = DynamicImage::from_decoder(decoder).map_err(|e| DecodeFailure::Reason(describe(&e)))?;
+    let mut warnings = Vec::new();
+    if cut_jpeg {
+        let blank = jpeg_filler_rows(&image);
+        if blank + JPEG_MAX_BLOCK_ROW >= image.height() {
+            return Err(DecodeFailure::Reason(
+                "corrupt or truncated JPEG: the file ends before any image data".into(),
+            ));
+        }
+        if blank > 0 {
+            let share = (100.0 * blank as f64 / image.height() as f64).round().max(1.0);
+            let turned = orientation.is_some_and(|o| o != image::metadata::Orientation::NoTransforms);
+            let part = if turned { "" } else { "the bottom " };
+            warnings.push(format!(
+                "the image data ends early: {part}{share}% of the image is blank"
+            ));
+        }
+    }
     if let Some(o) = orientation {
         image.apply_orientation(o);
     }
-    Ok(flatten_on_white(image))
+    Ok((flatten_on_white(image), warnings))
 }
 
-/// A JPEG whose last scan never reaches its end-of-image marker was cut short.
-/// (Decoders fill the missing part with grey and report nothing.) Entropy-coded
-/// data cannot hold the marker bytes, so the last EOI must follow the last SOS.
-fn jpeg_is_truncated(bytes: &[u8]) -> bool {
+/// Whether a JPEG's last scan never reaches an end-of-image marker: either the
+/// marker alone is missing (the data is whole; many phone and scanner exports do
+/// this) or the file was cut short. Entropy-coded data cannot hold the marker
+/// bytes, so a whole file's last EOI follows its last SOS.
+fn jpeg_lacks_its_end(bytes: &[u8]) -> bool {
     let last = |marker: u8| bytes.windows(2).rposition(|w| w == [0xFF, marker]);
     match (last(0xDA), last(0xD9)) {
         (Some(sos), Some(eoi)) => eoi < sos,
@@ -208,6 +228,35 @@ fn jpeg_is_truncated(bytes: &[u8]) -> bool {
         _ => false,
     }
 }
+
+/// Rows at the bottom of a decoded JPEG that its data never reached. When the
+/// data runs out, the decoder (zune-jpeg, non-strict, as the `image` crate runs
+/// it) fills every remaining sample with exactly 128; real pixels are never a
+/// whole row of 128 in every channel after lossy coding of a real page. A file
+/// whose end marker alone is missing has no such rows. (Progressive JPEGs cut
+/// short lose detail rather than rows; they are read as they decode.)
+fn jpeg_filler_rows(image: &DynamicImage) -> u32 {
+    let bytes = image.as_bytes();
+    let (w, h) = (image.width() as usize, image.height() as usize);
+    let row_len = w * image.color().bytes_per_pixel() as usize;
+    if row_len == 0 || bytes.len() < row_len * h {
+        return 0;
+    }
+    bytes
+        .chunks_exact(row_len)
+        .take(h)
+        .rev()
+        .take_while(|row| row.iter().all(|&b| b == JPEG_FILLER))
+        .count() as u32
+}
+
+/// What zune-jpeg writes where a JPEG's data ran out (mid-grey in every channel).
+const JPEG_FILLER: u8 = 128;
+
+/// The tallest row of blocks a JPEG codes at once (4:2:0 sampling). The row the
+/// data runs out in is decoded from padding, not filled: when that is all there
+/// is, nothing of the image was in the file.
+const JPEG_MAX_BLOCK_ROW: u32 = 16;
 
 fn check_dimensions(w: u32, h: u32) -> Result<(), DecodeFailure> {
     if w > MAX_SIDE || h > MAX_SIDE || w as u64 * h as u64 > MAX_PIXELS {

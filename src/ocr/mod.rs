@@ -302,6 +302,7 @@ impl OcrEngine {
                 text.orientation = PageOrientation {
                     // What is left after straightening, measured on the upright page.
                     skew: straighten + text.orientation.skew,
+                    mixed: text.orientation.mixed,
                     ..found
                 };
                 text.timings.detection_ms += timings.detection_ms;
@@ -345,8 +346,8 @@ impl OcrEngine {
         self.keep_surer(image, &doubtful, &tighter, &mut decoded, &mut timings)?;
         timings.recognition_ms = ms(t);
 
-        // Each line with its box as the detector saw it, for the reading order.
-        let lines: Vec<(Line, Quad)> = boxes
+        // Each line with its crop as the detector saw it, for the reading order.
+        let lines: Vec<(Line, LineCrop)> = boxes
             .into_iter()
             .zip(crops)
             .zip(seen)
@@ -360,23 +361,27 @@ impl OcrEngine {
                         // The crop's corners start where the text starts.
                         ..Line::read(text, crop.corners, d.confidence, b.score)
                     },
-                    seen.corners,
+                    seen,
                 ))
             })
             .collect();
-        // Rows of a tilted page are found along the tilt.
-        let seen_quads: Vec<Quad> = lines.iter().map(|(_, q)| *q).collect();
+        // Rows of a tilted page are found along the tilt; lines that read in another
+        // direction (a facing page upside down, a sideways stamp) in their own frame.
+        let seen_crops: Vec<LineCrop> = lines.iter().map(|(_, c)| *c).collect();
+        let seen_quads: Vec<Quad> = seen_crops.iter().map(|c| c.corners).collect();
+        let (reads_along, mixed) = orientation::line_directions(&seen_crops);
         let mut taken: Vec<Option<Line>> = lines.into_iter().map(|(l, _)| Some(l)).collect();
-        let lines: Vec<Line> = reading_order::levelled_order(&seen_quads, found.skew)
+        let lines: Vec<Line> = reading_order::order_by_direction(&seen_quads, &reads_along, found.skew)
             .into_iter()
             .filter_map(|i| taken[i].take())
             .collect();
         timings.total_ms = ms(started);
         let orientation = if find_orientation {
-            found
+            PageOrientation { mixed, ..found }
         } else {
             PageOrientation {
                 skew: found.skew,
+                mixed,
                 ..PageOrientation::default()
             }
         };

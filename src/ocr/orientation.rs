@@ -34,6 +34,11 @@ pub struct PageOrientation {
     /// an angle (where straightening loses more than it finds).
     #[serde(skip)]
     pub skew_lines: usize,
+    /// Lines on the page read in more than one direction (an open passport with
+    /// the facing page upside down, a sideways stamp, two receipts head to foot):
+    /// each group was read, and is ordered, the way it runs. Left out when false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub mixed: bool,
 }
 
 /// How far a line's tilt may be from the page's skew and still agree with it.
@@ -78,12 +83,53 @@ pub fn estimate(crops: &[LineCrop], p_upside_down: &[f32], unsure_below: f32) ->
         confidence,
         unsure: confidence < unsure_below,
         skew_lines,
+        mixed: false,
     }
 }
 
 /// The quarter turn (0–3, clockwise) a crop reads along as cut.
 pub fn quarter_of(crop: &LineCrop) -> usize {
     ((reading_angle(crop) / 90.0).round() as i32).rem_euclid(4) as usize
+}
+
+/// The quarter turn (0–3, clockwise) each line reads along, as its crop is cut
+/// once turned the way it reads, and whether the page holds more than one. A
+/// line too short to show its direction (a lone digit is as tall as it is wide)
+/// takes the direction of the nearest line that shows one.
+pub fn line_directions(crops: &[LineCrop]) -> (Vec<usize>, bool) {
+    let shows = |c: &LineCrop| c.aspect_ratio() >= MIN_VOTING_ASPECT;
+    let centre = |c: &LineCrop| {
+        let sum = c
+            .corners
+            .iter()
+            .fold(Point::new(0.0, 0.0), |s, p| Point::new(s.x + p.x, s.y + p.y));
+        Point::new(sum.x / 4.0, sum.y / 4.0)
+    };
+    let showing: Vec<(Point, usize)> = crops
+        .iter()
+        .filter(|c| shows(c))
+        .map(|c| (centre(c), quarter_of(c)))
+        .collect();
+    let directions = crops
+        .iter()
+        .map(|c| {
+            if shows(c) {
+                return quarter_of(c);
+            }
+            let at = centre(c);
+            showing
+                .iter()
+                .min_by(|a, b| distance2(a.0, at).total_cmp(&distance2(b.0, at)))
+                .map_or(0, |&(_, q)| q)
+        })
+        .collect();
+    let first = showing.first().map(|s| s.1);
+    let mixed = showing.iter().any(|s| Some(s.1) != first);
+    (directions, mixed)
+}
+
+fn distance2(a: Point, b: Point) -> f32 {
+    (a.x - b.x).powi(2) + (a.y - b.y).powi(2)
 }
 
 /// Clockwise angle, in degrees, of the direction a crop reads in (image y points down).

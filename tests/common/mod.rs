@@ -1,6 +1,8 @@
 //! Test fixtures the tests make themselves: text drawn with a system font.
 #![allow(dead_code)]
 
+pub mod pdf;
+
 use std::path::PathBuf;
 use std::sync::OnceLock;
 
@@ -41,9 +43,31 @@ pub fn draw_text(img: &mut RgbImage, text: &str, x: f32, y: f32, size: f32) {
     draw_text_in(img, text, x, y, size, [0, 0, 0]);
 }
 
+/// DejaVu Sans Mono, from the same package: a stand-in for the OCR-B of
+/// machine-readable zones (fixed pitch, clear `<`).
+pub const MONO_FONT_PATH: &str = "/usr/share/fonts/truetype/dejavu/DejaVuSansMono.ttf";
+
+pub fn mono_font() -> &'static FontVec {
+    static FONT: OnceLock<FontVec> = OnceLock::new();
+    FONT.get_or_init(|| {
+        let bytes = std::fs::read(MONO_FONT_PATH)
+            .unwrap_or_else(|e| panic!("{MONO_FONT_PATH}: {e}; install Debian's fonts-dejavu-core"));
+        FontVec::try_from_vec(bytes).expect("DejaVu Sans Mono parses")
+    })
+}
+
+/// Draws `text` in black, in DejaVu Sans Mono, with its top-left at (x, y).
+pub fn draw_mono_text(img: &mut RgbImage, text: &str, x: f32, y: f32, size: f32) {
+    draw_with(mono_font(), img, text, (x, y), size, [0, 0, 0]);
+}
+
 /// Draws `text` in `colour` (as ink: never lightens what is already there).
 pub fn draw_text_in(img: &mut RgbImage, text: &str, x: f32, y: f32, size: f32, colour: [u8; 3]) {
-    let f = font().as_scaled(PxScale::from(size));
+    draw_with(font(), img, text, (x, y), size, colour);
+}
+
+fn draw_with(font: &FontVec, img: &mut RgbImage, text: &str, (x, y): (f32, f32), size: f32, colour: [u8; 3]) {
+    let f = font.as_scaled(PxScale::from(size));
     let mut caret = x;
     let mut prev = None;
     for c in text.chars() {
@@ -54,7 +78,7 @@ pub fn draw_text_in(img: &mut RgbImage, text: &str, x: f32, y: f32, size: f32, c
         let glyph = id.with_scale_and_position(size, point(caret, y + f.ascent()));
         caret += f.h_advance(id);
         prev = Some(id);
-        if let Some(outlined) = font().outline_glyph(glyph) {
+        if let Some(outlined) = font.outline_glyph(glyph) {
             let b = outlined.px_bounds();
             outlined.draw(|gx, gy, coverage| {
                 let (px, py) = (b.min.x as i32 + gx as i32, b.min.y as i32 + gy as i32);
