@@ -3,7 +3,7 @@
 
 mod common;
 
-use common::{draw_text, draw_text_in, engine, page};
+use common::{draw_text, draw_text_in, engine, page, stack};
 use image::{Rgb, RgbImage};
 use ocrdesk::ocr::geometry::quad_center;
 use ocrdesk::ocr::orientation::turn;
@@ -107,19 +107,6 @@ fn light_watermarks_are_dropped_and_dark_text_under_them_is_kept() {
     );
     assert!(kept.contains(&"Invoice 5521".to_string()), "{kept:?}");
     assert!(kept.iter().any(|t| t.contains("80.00")), "{kept:?}");
-}
-
-/// Stacks `parts` top to bottom on one white page, each as wide as the widest.
-fn stack(parts: &[&RgbImage]) -> RgbImage {
-    let width = parts.iter().map(|p| p.width()).max().unwrap_or(1);
-    let height = parts.iter().map(|p| p.height()).sum();
-    let mut img = RgbImage::from_pixel(width, height, Rgb([255, 255, 255]));
-    let mut y = 0;
-    for part in parts {
-        image::imageops::replace(&mut img, *part, 0, y as i64);
-        y += part.height();
-    }
-    img
 }
 
 /// Character error rate of `lines` against `truth`, both joined in order.

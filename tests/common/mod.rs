@@ -107,6 +107,19 @@ pub fn page(lines: &[&str], size: f32, margin: f32) -> RgbImage {
     img
 }
 
+/// Stacks `parts` top to bottom on one white page, each as wide as the widest.
+pub fn stack(parts: &[&RgbImage]) -> RgbImage {
+    let width = parts.iter().map(|p| p.width()).max().unwrap_or(1);
+    let height = parts.iter().map(|p| p.height()).sum();
+    let mut img = RgbImage::from_pixel(width, height, Rgb([255, 255, 255]));
+    let mut y = 0;
+    for part in parts {
+        image::imageops::replace(&mut img, *part, 0, y as i64);
+        y += part.height();
+    }
+    img
+}
+
 /// The engine, loaded once for all tests of a binary.
 pub fn engine() -> &'static OcrEngine {
     static ENGINE: OnceLock<OcrEngine> = OnceLock::new();
