@@ -15,7 +15,7 @@
 use std::path::PathBuf;
 
 use ocrdesk::analysis::mrz::{MrzReading, read_mrz};
-use ocrdesk::ocr::orientation::turn;
+use ocrdesk::imaging::turn;
 use ocrdesk::{EngineOptions, OcrEngine, document};
 use serde_json::Value;
 

@@ -10,7 +10,7 @@ fn main() -> anyhow::Result<()> {
     };
     let pages = ocrdesk::document::open(std::path::Path::new(input))?;
     let page = pages.first().ok_or_else(|| anyhow::anyhow!("{input}: no page"))?;
-    let (turned, _) = ocrdesk::ocr::orientation::turn(&page.image, degrees.parse()?);
+    let (turned, _) = ocrdesk::imaging::turn(&page.image, degrees.parse()?);
     turned.save(output)?;
     Ok(())
 }

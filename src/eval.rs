@@ -11,8 +11,9 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::analysis::reading_order::reading_order;
-use crate::ocr::geometry::{Point, Quad, quad_center, quad_contains};
+use crate::geometry::reading_order::reading_order;
+use crate::geometry::{Point, Quad, quad_center, quad_contains};
+use crate::text::is_cjk;
 
 /// One line of ground truth.
 #[derive(Clone, Debug, Deserialize)]
@@ -144,12 +145,6 @@ pub fn page_text(lines: &[(String, Quad)]) -> String {
     normalize(&joined)
 }
 
-/// Chinese, Japanese and full-width characters: written without spaces between them.
-pub(crate) fn is_cjk(c: char) -> bool {
-    matches!(c as u32,
-        0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF | 0x3000..=0x303F | 0x20000..=0x2FA1F)
-}
-
 /// Lower-case, whitespace collapsed to single spaces, no spaces between CJK characters.
 pub fn normalize(text: &str) -> String {
     let words: Vec<String> = text.split_whitespace().map(|w| w.to_lowercase()).collect();
@@ -246,7 +241,7 @@ pub fn word_f1(predicted: &str, truth: &str) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ocr::geometry::axis_aligned;
+    use crate::geometry::axis_aligned;
 
     #[test]
     fn normalisation_lowercases_and_joins_cjk() {

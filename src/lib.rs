@@ -11,10 +11,13 @@ pub mod document;
 pub mod error;
 pub mod eval;
 pub mod export;
+pub mod geometry;
 pub mod guard;
+pub mod imaging;
 pub mod ocr;
 pub mod pipeline;
 pub mod result;
+pub mod text;
 
 pub use error::{DocumentError, OcrError};
 pub use ocr::{EngineOptions, OcrEngine};

@@ -15,9 +15,9 @@ use ocrdesk::app::{Launch, Repaint};
 use ocrdesk::document::{OpenOptions, PageSelection};
 use ocrdesk::eval::{self, PageScore};
 use ocrdesk::export::ExportFormat;
+use ocrdesk::geometry::Affine;
+use ocrdesk::geometry::{Point, Quad};
 use ocrdesk::ocr::Parallelism;
-use ocrdesk::ocr::geometry::{Point, Quad};
-use ocrdesk::ocr::orientation::Affine;
 use ocrdesk::pipeline::{ReadError, read_files};
 use ocrdesk::{Document, EngineOptions, OcrEngine, export, guard};
 
@@ -623,10 +623,10 @@ fn run_eval(args: EvalArgs) -> anyhow::Result<ExitCode> {
 fn rotate_sample(sample: &mut eval::Sample, degrees: f32, and_back: bool, dir: &Path) -> anyhow::Result<Vec<Affine>> {
     let pages = ocrdesk::document::open(&sample.image)?;
     let page = pages.first().context("no page")?;
-    let (mut turned, back) = ocrdesk::ocr::orientation::turn(&page.image, degrees);
+    let (mut turned, back) = ocrdesk::imaging::turn(&page.image, degrees);
     let mut maps = vec![back];
     if and_back {
-        let (again, back_again) = ocrdesk::ocr::orientation::turn(&turned, -degrees);
+        let (again, back_again) = ocrdesk::imaging::turn(&turned, -degrees);
         turned = again;
         maps.insert(0, back_again);
     }

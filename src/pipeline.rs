@@ -9,10 +9,10 @@ use std::ops::ControlFlow;
 
 use image::RgbImage;
 
-use crate::analysis::reading_order::reading_order;
 use crate::analysis::{self, Extract};
 use crate::document::{self, OpenOptions, PageContent, TextLayerPage};
 use crate::error::{DocumentError, OcrError};
+use crate::geometry::reading_order::reading_order;
 use crate::guard;
 use crate::ocr::OcrEngine;
 use crate::result::{Document, Line, Page, PageOrientation, StageTimings, TextSource};

@@ -3,8 +3,31 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::ocr::geometry::Quad;
-pub use crate::ocr::orientation::PageOrientation;
+use crate::geometry::Quad;
+
+/// How the page lies, as found by the engine.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct PageOrientation {
+    /// Clockwise rotation, in degrees, that makes the page upright: 0, 90, 180 or 270.
+    pub direction: u16,
+    /// Remaining clockwise tilt of the text, in degrees (the page was turned by
+    /// `-skew` more to straighten it when that was worth doing).
+    pub skew: f32,
+    /// Share of the voting line length that agrees on `direction`, 0 to 1.
+    pub confidence: f32,
+    /// Too few or disagreeing lines: the app offers a one-click override.
+    pub unsure: bool,
+    /// How many voting lines are tilted within a few degrees of
+    /// `skew`: many on a document lying askew, a few on a photo of signs seen at
+    /// an angle (where straightening loses more than it finds).
+    #[serde(skip)]
+    pub skew_lines: usize,
+    /// Lines on the page read in more than one direction (an open passport with
+    /// the facing page upside down, a sideways stamp, two receipts head to foot):
+    /// each group was read, and is ordered, the way it runs. Left out when false.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub mixed: bool,
+}
 
 /// One text line as read.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -117,7 +140,7 @@ pub struct Table {
     pub cells: Vec<TableCell>,
     /// Degrees clockwise the page was turned to lay the table level (the page's
     /// `orientation`: its direction less its skew). `bbox`, `row_edges` and
-    /// `column_edges` are measured on the page so turned (as `ocr::orientation::turn`
+    /// `column_edges` are measured on the page so turned (as `imaging::turn`
     /// turns it); [`Table::cell_quad`] gives a cell's corners on the page as it is.
     /// Left out when 0: an upright page.
     #[serde(default, skip_serializing_if = "is_zero")]
@@ -154,11 +177,11 @@ impl Table {
         let x1 = *self.column_edges.get(cell.column + cell.column_span)?;
         let y0 = *self.row_edges.get(cell.row)?;
         let y1 = *self.row_edges.get(cell.row + cell.row_span)?;
-        let level = crate::ocr::geometry::axis_aligned(x0, y0, x1, y1);
+        let level = crate::geometry::axis_aligned(x0, y0, x1, y1);
         if self.turned == 0.0 {
             return Some(level);
         }
-        let (_, _, back) = crate::ocr::orientation::turn_map(page_width, page_height, self.turned);
+        let (_, _, back) = crate::geometry::turn_map(page_width, page_height, self.turned);
         Some(back.apply_quad(&level))
     }
 
@@ -317,7 +340,7 @@ pub struct Document {
 mod quad_as_pairs {
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-    use crate::ocr::geometry::{Point, Quad};
+    use crate::geometry::{Point, Quad};
 
     pub fn serialize<S: Serializer>(q: &Quad, s: S) -> Result<S::Ok, S::Error> {
         let pairs: [[f32; 2]; 4] = q.map(|p| [p.x, p.y]);
@@ -333,7 +356,7 @@ mod quad_as_pairs {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ocr::geometry::Point;
+    use crate::geometry::Point;
 
     #[test]
     fn line_json_has_box_as_four_pairs() {

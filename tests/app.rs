@@ -139,7 +139,7 @@ fn a_file_is_read_then_lines_are_copied_edited_and_exported() {
     // Clicking a box on the page selects its line; Ctrl+C copies it.
     let heading = line_index(harness.state(), "INVOICE 2026-117");
     let quad = harness.state().session.files[0].pages[0].page.lines[heading].quad;
-    let centre = ocrdesk::ocr::geometry::Point::new(
+    let centre = ocrdesk::geometry::Point::new(
         quad.iter().map(|p| p.x).sum::<f32>() / 4.0,
         quad.iter().map(|p| p.y).sum::<f32>() / 4.0,
     );

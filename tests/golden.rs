@@ -111,7 +111,7 @@ fn documents(dir: &Path) -> Vec<(&'static str, PathBuf)> {
     );
     let returns = page(&["Goods returned: 2 crates", "Credit note 0093 to follow"], 30.0, 40.0);
     let head_to_foot = stack(&[&letter, &image::imageops::rotate180(&returns)]);
-    let (skewed, _) = ocrdesk::ocr::orientation::turn(&letter, 7.0);
+    let (skewed, _) = ocrdesk::imaging::turn(&letter, 7.0);
 
     let pdf = write_pdf(
         dir,

@@ -5,8 +5,8 @@ mod common;
 
 use common::{draw_text, draw_text_in, engine, page, stack};
 use image::{Rgb, RgbImage};
-use ocrdesk::ocr::geometry::quad_center;
-use ocrdesk::ocr::orientation::turn;
+use ocrdesk::geometry::quad_center;
+use ocrdesk::imaging::turn;
 use ocrdesk::{EngineOptions, OcrEngine};
 
 const LINES: &[&str] = &[

@@ -11,7 +11,7 @@ use std::process::Command;
 use common::pdf::{Spec, write_pdf};
 use common::{engine, temp_dir};
 use ocrdesk::document::{OpenOptions, PageSelection, for_each_page};
-use ocrdesk::ocr::geometry::quad_center;
+use ocrdesk::geometry::quad_center;
 use ocrdesk::pipeline::read_document;
 use ocrdesk::{Document, DocumentError, TextSource};
 

@@ -33,9 +33,11 @@ use std::ops::RangeInclusive;
 use std::time::Instant;
 
 use image::{GrayImage, Luma, Rgb, RgbImage};
-use ocrdesk::analysis::{self, Extract, contacts, fields, mrz, reading_order, table, watermark};
-use ocrdesk::ocr::geometry::{Point, Quad, axis_aligned};
-use ocrdesk::ocr::orientation::{Affine, turn_map};
+use ocrdesk::analysis::{self, Extract, contacts, fields, mrz, table};
+use ocrdesk::geometry::reading_order;
+use ocrdesk::geometry::{Affine, turn_map};
+use ocrdesk::geometry::{Point, Quad, axis_aligned};
+use ocrdesk::imaging::light_ink;
 use ocrdesk::result::{Field, Line, Page, PageOrientation, StageTimings, Table, TableKind, TextSource};
 use proptest::collection::vec;
 use proptest::prelude::*;
@@ -1604,7 +1606,7 @@ fn whitening_light_ink_only_whitens() {
         strategy,
         |(w, h, pixels, limit), tally| {
             let image = RgbImage::from_raw(w, h, pixels.concat()).expect("w×h pixels of 3 bytes");
-            let clean = watermark::whiten_light_ink(&image, limit);
+            let clean = light_ink::whiten_light_ink(&image, limit);
             prop_assert_eq!(clean.dimensions(), image.dimensions());
             for (before, after) in image.pixels().zip(clean.pixels()) {
                 prop_assert!(after == before || after.0 == [255; 3], "{before:?} became {after:?}");
@@ -1613,7 +1615,7 @@ fn whitening_light_ink_only_whitens() {
                 }
             }
             prop_assert!(
-                watermark::whiten_light_ink(&clean, limit) == clean,
+                light_ink::whiten_light_ink(&clean, limit) == clean,
                 "whitening twice whitens more"
             );
             tally.add("pixels", (w * h) as usize);

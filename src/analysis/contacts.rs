@@ -320,7 +320,7 @@ fn chinese_address(text: &str) -> Option<Vec<(&'static str, String)>> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ocr::geometry::Point;
+    use crate::geometry::Point;
 
     fn lines(texts: &[&str]) -> Vec<Line> {
         texts

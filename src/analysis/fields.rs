@@ -6,7 +6,7 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
-use crate::ocr::geometry::bounds;
+use crate::geometry::bounds;
 use crate::result::{Field, Line};
 
 /// What found these fields, as the JSON says.
@@ -330,7 +330,7 @@ pub fn find_date(text: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ocr::geometry::axis_aligned;
+    use crate::geometry::axis_aligned;
 
     fn line(text: &str, x0: f32, y0: f32, x1: f32) -> Line {
         Line::read(text.to_owned(), axis_aligned(x0, y0, x1, y0 + 20.0), 0.9, 0.9)

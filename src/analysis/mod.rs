@@ -5,9 +5,7 @@
 pub mod contacts;
 pub mod fields;
 pub mod mrz;
-pub mod reading_order;
 pub mod table;
-pub mod watermark;
 
 use image::RgbImage;
 
@@ -88,7 +86,7 @@ fn extract_untimed(page: &mut Page, image: Option<&RgbImage>, what: Extract) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ocr::geometry::Point;
+    use crate::geometry::Point;
     use crate::result::{Line, PageOrientation, StageTimings, TextSource, Verdict};
 
     fn page(texts: &[(&str, f32)]) -> Page {

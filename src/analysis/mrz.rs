@@ -198,7 +198,7 @@ fn source_lines(zone: &[String], candidates: &[(usize, String)]) -> Vec<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ocr::geometry::Point;
+    use crate::geometry::Point;
 
     fn lines(texts: &[&str]) -> Vec<Line> {
         texts

@@ -295,7 +295,7 @@ fn collect_folder(dir: &Path, extensions: &[&str], depth: usize, out: &mut Vec<P
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ocr::geometry::Point;
+    use crate::geometry::Point;
     use crate::result::{PageOrientation, StageTimings, TextSource};
 
     fn page(confidences: &[f32]) -> ShownPage {

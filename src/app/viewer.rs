@@ -5,7 +5,7 @@
 use egui::{Color32, Pos2, Rect, Sense, Shape, Stroke, Vec2, pos2, vec2};
 
 use super::session::{ShownPage, needs_review};
-use crate::ocr::geometry::Quad;
+use crate::geometry::Quad;
 use crate::result::Line;
 
 /// How the page is scaled to the view.
@@ -72,7 +72,7 @@ impl Viewer {
     }
 
     /// Where page pixel `p` was drawn last frame.
-    pub fn to_screen(&self, p: crate::ocr::geometry::Point) -> Pos2 {
+    pub fn to_screen(&self, p: crate::geometry::Point) -> Pos2 {
         self.origin + vec2(p.x, p.y) * self.scale
     }
 

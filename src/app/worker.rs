@@ -291,7 +291,7 @@ pub fn display_image(image: &image::RgbImage, max_side: u32) -> ColorImage {
             ((w as f32 * scale).round() as u32).max(1),
             ((h as f32 * scale).round() as u32).max(1),
         );
-        crate::ocr::resize(image, sw, sh).into_owned()
+        crate::imaging::resize(image, sw, sh).into_owned()
     } else {
         image.clone()
     };

@@ -16,7 +16,7 @@ use image::{DynamicImage, RgbImage};
 pub use pages::{PageSelection, PageSelectionError};
 
 use crate::error::DocumentError;
-use crate::ocr::geometry::Quad;
+use crate::geometry::Quad;
 
 /// Shortest side we can read: anything smaller holds no legible text.
 pub const MIN_SIDE: u32 = 15;

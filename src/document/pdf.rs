@@ -13,7 +13,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use super::{MAX_PIXELS, MAX_SIDE, OpenOptions, PageContent, SourcePage, TextLayerLine, TextLayerPage};
 use crate::error::DocumentError;
-use crate::ocr::geometry::{Point, Quad};
+use crate::geometry::{Point, Quad};
 
 /// The process-wide PDFium binding (PDFium can be bound once per process).
 static PDFIUM: OnceLock<Result<Pdfium, String>> = OnceLock::new();

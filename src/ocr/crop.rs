@@ -9,7 +9,7 @@
 
 use image::RgbImage;
 
-use super::geometry::{Homography, Point, Quad};
+use crate::geometry::{Homography, Point, Quad};
 
 /// A text line ready to be sampled: the page corners that become the crop's
 /// top-left, top-right, bottom-right and bottom-left, and the crop's natural size.
@@ -168,7 +168,7 @@ fn bilinear(img: &RgbImage, x: f32, y: f32) -> [f32; 3] {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ocr::geometry::axis_aligned as rect;
+    use crate::geometry::axis_aligned as rect;
 
     #[test]
     fn horizontal_box_keeps_its_orientation() {

@@ -8,7 +8,7 @@
 use image::RgbImage;
 use ndarray::{Array4, ArrayView2};
 
-use super::geometry::{Point, Quad, RotatedRect, bounds, convex_hull, min_area_rect, order_corners};
+use crate::geometry::{Point, Quad, RotatedRect, bounds, convex_hull, min_area_rect, order_corners};
 
 /// DB post-processing parameters.
 #[derive(Clone, Debug)]

@@ -7,12 +7,10 @@
 pub mod crop;
 pub mod ctc;
 pub mod detect;
-pub mod geometry;
 pub mod model;
 pub mod orientation;
 pub mod runtime;
 
-use std::borrow::Cow;
 use std::path::Path;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicUsize, Ordering};
@@ -21,16 +19,17 @@ use std::time::Instant;
 use image::RgbImage;
 use ndarray::{Array4, Axis, Ix3};
 
-use crate::analysis::{reading_order, watermark};
 use crate::assets;
 use crate::error::OcrError;
+use crate::geometry::reading_order;
+use crate::geometry::{Affine, Quad};
+use crate::imaging::{light_ink, resize};
+use crate::result::PageOrientation;
 use crate::result::{Line, StageTimings};
 use crop::LineCrop;
 use ctc::Charset;
 use detect::{DbParams, DetSizePolicy};
-use geometry::Quad;
 use model::{InferenceModel, OrtModel};
-use orientation::{Affine, PageOrientation};
 
 /// Height of recogniser input.
 pub const REC_HEIGHT: usize = 48;
@@ -112,7 +111,7 @@ impl Default for EngineOptions {
             deskew_min_lines: 5,
             orientation_unsure_below: 0.8,
             drop_light_text: false,
-            light_ink: watermark::DEFAULT_LIGHT_INK,
+            light_ink: light_ink::DEFAULT_LIGHT_INK,
         }
     }
 }
@@ -223,7 +222,7 @@ impl OcrEngine {
     pub fn read(&self, image: &RgbImage) -> Result<PageText, OcrError> {
         if self.options.drop_light_text {
             let t = Instant::now();
-            let clean = watermark::whiten_light_ink(image, self.options.light_ink);
+            let clean = light_ink::whiten_light_ink(image, self.options.light_ink);
             let mut text = self.read_page(&clean, None, self.options.page_orientation)?;
             text.timings.detection_ms += ms(t) - text.timings.total_ms;
             text.timings.total_ms = ms(t);
@@ -293,7 +292,7 @@ impl OcrEngine {
             if turn_by != 0.0 {
                 // Find the lines again on the page turned upright: the detector and
                 // the reading order work best on level text.
-                let (upright, back) = orientation::turn(image, turn_by);
+                let (upright, back) = crate::imaging::turn(image, turn_by);
                 let mut text = self.read_page(image, Some((&upright, &back)), false)?;
                 for line in &mut text.lines {
                     // Upside down as the image was given.
@@ -725,28 +724,6 @@ fn split_wide_batches(batches: Vec<Vec<usize>>, width: impl Fn(usize) -> usize, 
     out
 }
 
-/// Resizes with a bilinear (antialiased when shrinking) filter; an image already
-/// at the size is borrowed, not copied.
-pub fn resize(image: &RgbImage, width: u32, height: u32) -> Cow<'_, RgbImage> {
-    if image.dimensions() == (width, height) {
-        return Cow::Borrowed(image);
-    }
-    use fast_image_resize::images::{Image, ImageRef};
-    use fast_image_resize::{FilterType, PixelType, ResizeAlg, ResizeOptions, Resizer};
-    let options = ResizeOptions::new().resize_alg(ResizeAlg::Convolution(FilterType::Bilinear));
-    let resized = ImageRef::new(image.width(), image.height(), image.as_raw(), PixelType::U8x3)
-        .ok()
-        .and_then(|src| {
-            let mut dst = Image::new(width, height, PixelType::U8x3);
-            Resizer::new().resize(&src, &mut dst, &options).ok()?;
-            RgbImage::from_raw(width, height, dst.into_vec())
-        });
-    // The fast path cannot fail for RGB8 buffers of matching size; keep a slow one anyway.
-    Cow::Owned(
-        resized.unwrap_or_else(|| image::imageops::resize(image, width, height, image::imageops::FilterType::Triangle)),
-    )
-}
-
 /// Milliseconds from `start` until the model handed over its output (the time
 /// inside the session, not counting what we do with the output).
 fn model_time_until(start: Instant, done: Option<Instant>) -> f64 {
@@ -850,7 +827,7 @@ mod tests {
     #[test]
     fn batches_group_similar_widths() {
         let crop = |w: f32| LineCrop {
-            corners: [geometry::Point::default(); 4],
+            corners: [crate::geometry::Point::default(); 4],
             width: w,
             height: 10.0,
         };

@@ -10,9 +10,9 @@ use image::{GrayImage, RgbImage};
 
 pub use rules::{Rule, find_rules};
 
-use crate::eval::is_cjk;
-use crate::ocr::geometry::bounds;
+use crate::geometry::bounds;
 use crate::result::{Line, Table, TableCell, TableKind};
+use crate::text::is_cjk;
 
 /// A line's axis-aligned box: what the grid work is done on.
 #[derive(Clone, Debug)]
@@ -80,7 +80,7 @@ pub fn find_tables_turned(
     height: u32,
     degrees: f32,
 ) -> Vec<Table> {
-    let (_, _, back) = crate::ocr::orientation::turn_map(width, height, degrees);
+    let (_, _, back) = crate::geometry::turn_map(width, height, degrees);
     let forward = back.inverse();
     let level: Vec<Line> = lines
         .iter()
@@ -90,7 +90,7 @@ pub fn find_tables_turned(
             line
         })
         .collect();
-    let gray = image.map(|img| image::imageops::grayscale(&crate::ocr::orientation::turn(img, degrees).0));
+    let gray = image.map(|img| image::imageops::grayscale(&crate::imaging::turn(img, degrees).0));
     let mut tables = find_tables(&level, gray.as_ref());
     for t in &mut tables {
         t.turned = degrees;
@@ -371,7 +371,7 @@ fn join_text(text: &mut String, piece: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ocr::geometry::axis_aligned;
+    use crate::geometry::axis_aligned;
 
     pub(super) fn line(text: &str, x0: f32, y0: f32, x1: f32, y1: f32) -> Line {
         Line::read(text.to_owned(), axis_aligned(x0, y0, x1, y1), 0.95, 0.9)
@@ -604,7 +604,7 @@ mod tests {
             ("1", 120.0, 70.0, 130.0),
             ("4.00", 220.0, 70.0, 260.0),
         ];
-        let (_, _, to_sideways) = crate::ocr::orientation::turn_map(300, 200, 90.0);
+        let (_, _, to_sideways) = crate::geometry::turn_map(300, 200, 90.0);
         let to_sideways = to_sideways.inverse();
         let lines: Vec<Line> = level
             .iter()
@@ -630,7 +630,7 @@ mod tests {
         let cake = t.cell_at(2, 0).expect("cell");
         let quad = t.cell_quad(cake, 200, 300).expect("quad");
         let (x0, y0, x1, y1) = bounds(&quad);
-        let centre = crate::ocr::geometry::quad_center(&lines[6].quad);
+        let centre = crate::geometry::quad_center(&lines[6].quad);
         assert!(
             x0 <= centre.x && centre.x <= x1 && y0 <= centre.y && centre.y <= y1,
             "{quad:?} {centre:?}"

@@ -1,7 +1,14 @@
-//! Plane geometry for text boxes: convex hulls, minimum-area rectangles, corner
-//! ordering and the projective map used to cut a tilted line out of a page.
+//! Plane geometry for text boxes, the bottom layer every other module may use:
+//! points and quads, convex hulls, minimum-area rectangles, corner ordering, the
+//! projective map used to cut a tilted line out of a page, affine maps and where
+//! a turn puts a page (`affine`), and the reading order of boxes (`reading_order`).
+
+pub mod affine;
+pub mod reading_order;
 
 use serde::{Deserialize, Serialize};
+
+pub use affine::{Affine, turn_geometry, turn_map};
 
 /// A point in image pixel coordinates (x to the right, y down).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]

@@ -3,7 +3,7 @@
 //! Lines are grouped into rows by vertical overlap (scale-aware, unlike a fixed
 //! pixel threshold), rows are read top to bottom, lines in a row left to right.
 
-use crate::ocr::geometry::{Point, Quad, bounds};
+use crate::geometry::{Point, Quad, bounds};
 
 /// Vertical extent and left edge of a box.
 fn extent(q: &Quad) -> (f32, f32, f32) {
@@ -14,8 +14,8 @@ fn extent(q: &Quad) -> (f32, f32, f32) {
 /// Indices of `quads` in reading order.
 ///
 /// ```
-/// use ocrdesk::analysis::reading_order::reading_order;
-/// use ocrdesk::ocr::geometry::axis_aligned as rect;
+/// use ocrdesk::geometry::reading_order::reading_order;
+/// use ocrdesk::geometry::axis_aligned as rect;
 /// // "Total" and "12.50" share a row (one is a little lower); "Thanks" is below.
 /// let quads = [rect(0.0, 40.0, 60.0, 60.0), rect(200.0, 3.0, 260.0, 23.0), rect(0.0, 0.0, 60.0, 20.0)];
 /// assert_eq!(reading_order(&quads), vec![2, 1, 0]);
@@ -151,7 +151,7 @@ fn turn_upright(p: Point, quarter: usize) -> Point {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::ocr::geometry::axis_aligned as rect;
+    use crate::geometry::axis_aligned as rect;
 
     #[test]
     fn rows_top_to_bottom_then_left_to_right() {

@@ -1,0 +1,62 @@
+//! Affine maps of the plane, and where turning a page by any angle puts it.
+
+use super::{Point, Quad};
+
+/// An affine map of the plane: `(x, y) → (a·x + b·y + c, d·x + e·y + f)`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Affine([f32; 6]);
+
+impl Affine {
+    pub fn apply(&self, p: Point) -> Point {
+        let [a, b, c, d, e, f] = self.0;
+        Point::new(a * p.x + b * p.y + c, d * p.x + e * p.y + f)
+    }
+
+    pub fn apply_quad(&self, q: &Quad) -> Quad {
+        q.map(|p| self.apply(p))
+    }
+
+    /// The same map for coordinates where (x, y) is the centre of pixel (x, y),
+    /// as the detector and the line sampler use, rather than its corner.
+    pub fn in_pixel_centres(&self) -> Affine {
+        let [a, b, c, d, e, f] = self.0;
+        Affine([a, b, c + 0.5 * (a + b) - 0.5, d, e, f + 0.5 * (d + e) - 0.5])
+    }
+
+    pub fn inverse(&self) -> Affine {
+        let [a, b, c, d, e, f] = self.0;
+        let det = a * e - b * d;
+        let (ia, ib, id, ie) = (e / det, -b / det, -d / det, a / det);
+        Affine([ia, ib, -(ia * c + ib * f), id, ie, -(id * c + ie * f)])
+    }
+}
+
+/// Where a turn of the page (`imaging::turn`) puts a `width`×`height` page: the turned canvas's size and
+/// the map from the turned page's coordinates back to the original's, with
+/// (x, y) the centre of pixel (x, y). Needs no pixels.
+pub fn turn_map(width: u32, height: u32, degrees: f32) -> (u32, u32, Affine) {
+    let (w, h, back) = turn_geometry(width, height, degrees);
+    (w, h, back.in_pixel_centres())
+}
+
+/// The turned canvas's size and the map back, in corner coordinates.
+pub fn turn_geometry(width: u32, height: u32, degrees: f32) -> (u32, u32, Affine) {
+    let (w, h) = (width as f32, height as f32);
+    let normalised = degrees.rem_euclid(360.0);
+    // Which quarter turn (0–3) this is, if it is one.
+    let exact = (0..4u8).find(|&q| (normalised - q as f32 * 90.0).abs() < 1e-3);
+    let (sin, cos) = degrees.to_radians().sin_cos();
+    // Output size: the rotated bounding box.
+    let (out_w, out_h) = match exact {
+        Some(1 | 3) => (h, w),
+        Some(_) => (w, h),
+        None => (
+            (w * cos.abs() + h * sin.abs()).ceil(),
+            (w * sin.abs() + h * cos.abs()).ceil(),
+        ),
+    };
+    // Forward map (original → turned): rotate about the centre, move to the new centre.
+    let (cx, cy, ox, oy) = (w / 2.0, h / 2.0, out_w / 2.0, out_h / 2.0);
+    let forward = Affine([cos, -sin, ox - cos * cx + sin * cy, sin, cos, oy - sin * cx - cos * cy]);
+    (out_w as u32, out_h as u32, forward.inverse())
+}

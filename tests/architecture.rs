@@ -1,0 +1,153 @@
+//! The layering of `docs/ARCHITECTURE.md`, checked on the sources: every
+//! reference from one top-level module of `src/` to another must be one the
+//! layering allows, and the modules must form no cycle. A new import that
+//! breaks the layering fails here, naming the file and the line.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+
+/// What each top-level module may use, besides itself. The bottom layer (error,
+/// guard, text, geometry, imaging, result, assets) is open to all above it.
+fn allowed(module: &str) -> Option<&'static [&'static str]> {
+    const BOTTOM: &[&str] = &["error", "guard", "text", "geometry", "imaging", "result", "assets"];
+    Some(match module {
+        "error" | "guard" | "text" | "geometry" => &[],
+        "assets" => &["error"],
+        "imaging" => &["geometry"],
+        "result" => &["geometry", "text"],
+        // Opening a file runs no model; the engine knows no analysis; analyses take
+        // lines, not files.
+        "document" | "ocr" | "analysis" => BOTTOM,
+        // Exporters write the result model.
+        "export" => &["result", "geometry", "text"],
+        "pipeline" => &[
+            "error", "guard", "text", "geometry", "imaging", "result", "assets", "document", "ocr", "analysis",
+        ],
+        "eval" => &[
+            "error", "guard", "text", "geometry", "imaging", "result", "assets", "document", "ocr", "analysis",
+            "export", "pipeline",
+        ],
+        "app" => &[
+            "error", "guard", "text", "geometry", "imaging", "result", "assets", "document", "ocr", "analysis",
+            "export", "pipeline",
+        ],
+        _ => return None,
+    })
+}
+
+/// The top-level module a source file belongs to (`src/ocr/detect.rs` → `ocr`).
+fn module_of(src: &Path, file: &Path) -> Option<String> {
+    let relative = file.strip_prefix(src).ok()?;
+    let first = relative.components().next()?.as_os_str().to_str()?;
+    Some(first.trim_end_matches(".rs").to_owned())
+}
+
+fn rust_files(dir: &Path, found: &mut Vec<PathBuf>) {
+    for entry in std::fs::read_dir(dir).expect("src is readable").flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            rust_files(&path, found);
+        } else if path.extension().is_some_and(|e| e == "rs") {
+            found.push(path);
+        }
+    }
+}
+
+/// Every `crate::NAME` in a line of code (comments included: a doc link is a use too).
+fn references(line: &str) -> Vec<&str> {
+    let mut found = Vec::new();
+    let mut rest = line;
+    while let Some(at) = rest.find("crate::") {
+        let after = &rest[at + "crate::".len()..];
+        let end = after
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(after.len());
+        // `ocrdesk::crate::` never happens; `$crate::` in macros is not a module.
+        if !rest[..at].ends_with('$') && end > 0 {
+            found.push(&after[..end]);
+        }
+        rest = &after[end..];
+    }
+    found
+}
+
+#[test]
+fn modules_use_only_what_the_layering_allows_and_form_no_cycle() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    files.sort();
+    let mut graph: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut forbidden = Vec::new();
+    for file in &files {
+        let Some(module) = module_of(&src, file) else { continue };
+        // The binary sits on top of everything and names the library `ocrdesk::`.
+        if module == "main" || module == "lib" {
+            continue;
+        }
+        let allowed = allowed(&module).unwrap_or_else(|| {
+            panic!(
+                "{}: module `{module}` is not in the layering; add it here and to docs/ARCHITECTURE.md",
+                file.display()
+            )
+        });
+        let text = std::fs::read_to_string(file).expect("source is readable");
+        for (number, line) in text.lines().enumerate() {
+            for target in references(line) {
+                if target == module || target == "self" || target == "super" {
+                    continue;
+                }
+                graph.entry(module.clone()).or_default().insert(target.to_owned());
+                if !allowed.contains(&target) {
+                    forbidden.push(format!(
+                        "{}:{}: {module} → {target}: {}",
+                        file.display(),
+                        number + 1,
+                        line.trim()
+                    ));
+                }
+            }
+        }
+    }
+    assert!(
+        forbidden.is_empty(),
+        "imports the layering forbids:\n{}",
+        forbidden.join("\n")
+    );
+    // No cycle: repeatedly take away modules that use no module still left.
+    let mut left: BTreeMap<String, BTreeSet<String>> = graph.clone();
+    loop {
+        let free: Vec<String> = left
+            .iter()
+            .filter(|(_, uses)| uses.iter().all(|u| !left.contains_key(u)))
+            .map(|(m, _)| m.clone())
+            .collect();
+        if free.is_empty() {
+            break;
+        }
+        for m in free {
+            left.remove(&m);
+        }
+    }
+    assert!(
+        left.is_empty(),
+        "modules in a cycle: {:?}",
+        left.keys().collect::<Vec<_>>()
+    );
+    eprintln!(
+        "layering: {} modules, {} edges, no forbidden import, no cycle",
+        graph.len(),
+        graph.values().map(BTreeSet::len).sum::<usize>()
+    );
+}
+
+#[test]
+fn references_are_found_in_code_and_doc_links() {
+    assert_eq!(references("use crate::geometry::{Point, Quad};"), ["geometry"]);
+    assert_eq!(
+        references("let x = crate::imaging::turn(a, crate::ocr::X);"),
+        ["imaging", "ocr"]
+    );
+    assert_eq!(references("/// see [`crate::result::Page`]"), ["result"]);
+    assert_eq!(references("macro: $crate::foo"), Vec::<&str>::new());
+}
