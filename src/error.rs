@@ -18,22 +18,35 @@ pub enum OcrError {
         "refusing to load ONNX Runtime from {path} with its telemetry on: set ORT_DISABLE_TELEMETRY=1 before the process starts (the ocrdesk program does this itself)"
     )]
     TelemetryOn { path: PathBuf },
-    #[error("cannot load ONNX Runtime from {path}: {message}")]
-    RuntimeLoad { path: PathBuf, message: String },
+    #[error("cannot load ONNX Runtime from {path}: {source}")]
+    RuntimeLoad {
+        path: PathBuf,
+        /// Loading the library or creating the environment failed (two error types of `ort`).
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
     /// The process-wide runtime failed to start earlier; the message says why.
     #[error("{0}")]
     RuntimeUnavailable(String),
-    #[error("cannot load the {model} model from {path}: {message}")]
+    #[error(
+        "cannot load the {model} model from {path}: no such file; fetch it with `python3 packaging/fetch_assets.py`"
+    )]
+    ModelMissing { model: &'static str, path: PathBuf },
+    #[error("cannot load the {model} model from {path}: {source}")]
     ModelLoad {
         model: &'static str,
         path: PathBuf,
-        message: String,
+        #[source]
+        source: ort::Error,
     },
-    #[error("the {model} model failed on input {shape:?}: {message}")]
+    #[error("the {model} model has no {what} in its metadata")]
+    ModelMetadata { model: &'static str, what: String },
+    #[error("the {model} model failed on input {shape:?}: {source}")]
     Inference {
         model: &'static str,
         shape: Vec<usize>,
-        message: String,
+        #[source]
+        source: ort::Error,
     },
     #[error("the {model} model returned {shape:?}, expected {expected}")]
     UnexpectedOutput {

@@ -4,28 +4,27 @@
 //! orientation classifier turns upside-down lines; the recogniser reads each
 //! line (CTC). Models load once and are shared; the engine is `Sync`.
 
+mod batch;
 pub mod crop;
 pub mod ctc;
 pub mod detect;
 pub mod model;
 pub mod orientation;
+pub mod page;
 pub mod runtime;
 
 use std::path::Path;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use image::RgbImage;
-use ndarray::{Array4, Axis, Ix3};
+use ndarray::{Axis, Ix3};
 
 use crate::assets;
 use crate::error::OcrError;
-use crate::geometry::reading_order;
-use crate::geometry::{Affine, Quad};
 use crate::imaging::{light_ink, resize};
 use crate::result::PageOrientation;
 use crate::result::{Line, StageTimings};
+use batch::{batches_by_width, crops_tensor, run_batches, split_wide_batches};
 use crop::LineCrop;
 use ctc::Charset;
 use detect::{DbParams, DetSizePolicy};
@@ -173,11 +172,12 @@ impl OcrEngine {
         let detector = OrtModel::load("detection", &det_path, det_threads, det_sessions)?;
         let recognizer = OrtModel::load("recognition", &rec_path, 1, threads)?;
         let classifier = OrtModel::load("line orientation", &cls_path, 1, threads)?;
-        let dictionary = recognizer.metadata("character")?.ok_or_else(|| OcrError::ModelLoad {
-            model: "recognition",
-            path: rec_path.clone(),
-            message: "no `character` dictionary in the model metadata".into(),
-        })?;
+        let dictionary = recognizer
+            .metadata("character")?
+            .ok_or_else(|| OcrError::ModelMetadata {
+                model: "recognition",
+                what: "`character` dictionary".into(),
+            })?;
         Ok(Self::with_models(
             Box::new(detector),
             Box::new(classifier),
@@ -229,194 +229,6 @@ impl OcrEngine {
             return Ok(text);
         }
         self.read_page(image, None, self.options.page_orientation)
-    }
-
-    /// Reads `image`. With a `view` (the page turned upright, and the map from it
-    /// back to `image`), lines are found on the view but cut from `image` itself:
-    /// a straightened page is resampled once for the detector, never for the
-    /// recogniser.
-    fn read_page(
-        &self,
-        image: &RgbImage,
-        view: Option<(&RgbImage, &Affine)>,
-        find_orientation: bool,
-    ) -> Result<PageText, OcrError> {
-        let started = Instant::now();
-        let mut timings = StageTimings::default();
-
-        let t = Instant::now();
-        let (boxes, det_model_time) = self.detect(view.map_or(image, |v| v.0))?;
-        timings.detection_ms = ms(t);
-        timings.inference_ms += det_model_time;
-
-        // Crops as the detector saw them (upright on a view), and the same crops on `image`.
-        let mut seen: Vec<LineCrop> = boxes.iter().map(|b| LineCrop::from_quad(&b.quad)).collect();
-        let on_image = |c: &LineCrop| match view {
-            Some((_, back)) => LineCrop {
-                corners: back.apply_quad(&c.corners),
-                ..*c
-            },
-            None => *c,
-        };
-        let mut crops: Vec<LineCrop> = seen.iter().map(on_image).collect();
-        // Probability that each crop reads upside down.
-        let mut p_upside_down = vec![0.0; crops.len()];
-        if self.options.line_orientation && !crops.is_empty() {
-            let t = Instant::now();
-            let (p, model_time) = self.classify(image, &crops)?;
-            p_upside_down = p;
-            timings.orientation_ms = ms(t);
-            timings.inference_ms += model_time;
-        }
-
-        let mut found = orientation::estimate(&seen, &p_upside_down, self.options.orientation_unsure_below);
-        if find_orientation && (found.direction != 0 || found.confidence < VERIFY_BELOW) {
-            // The line classifier alone is unsure, or says the page is turned: the
-            // recogniser settles which way round the longest lines read.
-            let t = Instant::now();
-            let (checked, model_time) = self.verify_direction(image, &crops, found)?;
-            found = checked;
-            timings.orientation_ms += ms(t);
-            timings.inference_ms += model_time;
-        }
-        if find_orientation {
-            // Quarter turns move pixels exactly; a skew is resampled away (below
-            // `deskew_above`, rows are simply formed along it).
-            let straighten =
-                if found.skew.abs() >= self.options.deskew_above && found.skew_lines >= self.options.deskew_min_lines {
-                    found.skew
-                } else {
-                    0.0
-                };
-            let turn_by = found.direction as f32 - straighten;
-            if turn_by != 0.0 {
-                // Find the lines again on the page turned upright: the detector and
-                // the reading order work best on level text.
-                let (upright, back) = crate::imaging::turn(image, turn_by);
-                let mut text = self.read_page(image, Some((&upright, &back)), false)?;
-                for line in &mut text.lines {
-                    // Upside down as the image was given.
-                    line.upside_down ^= found.direction == 180;
-                }
-                text.orientation = PageOrientation {
-                    // What is left after straightening, measured on the upright page.
-                    skew: straighten + text.orientation.skew,
-                    mixed: text.orientation.mixed,
-                    ..found
-                };
-                text.timings.detection_ms += timings.detection_ms;
-                text.timings.orientation_ms += timings.orientation_ms;
-                text.timings.inference_ms += timings.inference_ms;
-                text.timings.total_ms = ms(started);
-                return Ok(text);
-            }
-        }
-
-        let threshold = self.options.orientation_threshold;
-        let mut upside_down: Vec<bool> = p_upside_down.iter().map(|&p| p > 0.5 && p > threshold).collect();
-        for ((crop, seen), &flip) in crops.iter_mut().zip(seen.iter_mut()).zip(&upside_down) {
-            if flip {
-                *crop = crop.rotated_180();
-                *seen = seen.rotated_180();
-            }
-        }
-
-        let t = Instant::now();
-        let (mut decoded, rec_model_time) = self.recognize(image, &crops)?;
-        timings.inference_ms += rec_model_time;
-        // The classifier flips a few level lines of small, noisy print: a flipped
-        // line is read the other way round too, and the surer reading wins.
-        let flipped: Vec<usize> = (0..crops.len()).filter(|&i| upside_down[i]).collect();
-        let unflipped: Vec<LineCrop> = flipped.iter().map(|&i| crops[i].rotated_180()).collect();
-        let won = self.keep_surer(image, &flipped, &unflipped, &mut decoded, &mut timings)?;
-        for ((&i, crop), won) in flipped.iter().zip(unflipped).zip(won) {
-            if won {
-                crops[i] = crop;
-                seen[i] = seen[i].rotated_180();
-                upside_down[i] = false;
-            }
-        }
-        // A doubtful reading is tried again from a crop a little shorter than the
-        // detector's box (less of the neighbouring lines in it); the surer is kept.
-        let doubtful: Vec<usize> = (0..crops.len())
-            .filter(|&i| decoded[i].confidence < self.options.reread_below)
-            .collect();
-        let tighter: Vec<LineCrop> = doubtful.iter().map(|&i| crops[i].with_height(REREAD_HEIGHT)).collect();
-        self.keep_surer(image, &doubtful, &tighter, &mut decoded, &mut timings)?;
-        timings.recognition_ms = ms(t);
-
-        // Each line with its crop as the detector saw it, for the reading order.
-        let lines: Vec<(Line, LineCrop)> = boxes
-            .into_iter()
-            .zip(crops)
-            .zip(seen)
-            .zip(decoded)
-            .zip(upside_down)
-            .filter_map(|((((b, crop), seen), d), flipped)| {
-                let text = d.text.trim().to_owned();
-                (!text.is_empty() && d.confidence >= self.options.min_confidence).then_some((
-                    Line {
-                        upside_down: flipped,
-                        // The crop's corners start where the text starts.
-                        ..Line::read(text, crop.corners, d.confidence, b.score)
-                    },
-                    seen,
-                ))
-            })
-            .collect();
-        // Rows of a tilted page are found along the tilt; lines that read in another
-        // direction (a facing page upside down, a sideways stamp) in their own frame.
-        let seen_crops: Vec<LineCrop> = lines.iter().map(|(_, c)| *c).collect();
-        let seen_quads: Vec<Quad> = seen_crops.iter().map(|c| c.corners).collect();
-        let (reads_along, mixed) = orientation::line_directions(&seen_crops);
-        let mut taken: Vec<Option<Line>> = lines.into_iter().map(|(l, _)| Some(l)).collect();
-        let lines: Vec<Line> = reading_order::order_by_direction(&seen_quads, &reads_along, found.skew)
-            .into_iter()
-            .filter_map(|i| taken[i].take())
-            .collect();
-        timings.total_ms = ms(started);
-        let orientation = if find_orientation {
-            PageOrientation { mixed, ..found }
-        } else {
-            PageOrientation {
-                skew: found.skew,
-                mixed,
-                ..PageOrientation::default()
-            }
-        };
-        Ok(PageText {
-            lines,
-            orientation,
-            timings,
-        })
-    }
-
-    /// Reads `variants` (another crop of each line in `lines`) and keeps a
-    /// variant's reading where it is surer than the line's; says which won.
-    fn keep_surer(
-        &self,
-        image: &RgbImage,
-        lines: &[usize],
-        variants: &[LineCrop],
-        decoded: &mut [ctc::Decoded],
-        timings: &mut StageTimings,
-    ) -> Result<Vec<bool>, OcrError> {
-        if lines.is_empty() {
-            return Ok(Vec::new());
-        }
-        let (again, model_time) = self.recognize(image, variants)?;
-        timings.inference_ms += model_time;
-        Ok(lines
-            .iter()
-            .zip(again)
-            .map(|(&i, reading)| {
-                let surer = reading.confidence > decoded[i].confidence;
-                if surer {
-                    decoded[i] = reading;
-                }
-                surer
-            })
-            .collect())
     }
 
     /// Detection: returns boxes in image coordinates and the time inside the model.
@@ -621,109 +433,6 @@ impl OcrEngine {
     }
 }
 
-/// Runs `work` on every batch, on up to `workers` threads, and returns the
-/// results in batch order with the wall time attributable to the models: the
-/// stage's wall time × (time inside models ÷ time working), so that the figure
-/// stays comparable with single-threaded stages.
-fn run_batches<T: Send>(
-    batches: &[Vec<usize>],
-    workers: usize,
-    work: impl Fn(&[usize]) -> Result<(T, f64), OcrError> + Sync,
-) -> Result<(Vec<T>, f64), OcrError> {
-    let started = Instant::now();
-    let next = AtomicUsize::new(0);
-    type Slot<T> = Mutex<Option<Result<(T, f64), OcrError>>>;
-    let slots: Vec<Slot<T>> = batches.iter().map(|_| Mutex::new(None)).collect();
-    let busy_ms = Mutex::new(0.0f64);
-    let worker = || {
-        let t = Instant::now();
-        loop {
-            let i = next.fetch_add(1, Ordering::Relaxed);
-            let Some(batch) = batches.get(i) else { break };
-            let result = work(batch);
-            let failed = result.is_err();
-            *slots[i].lock().unwrap_or_else(|p| p.into_inner()) = Some(result);
-            if failed {
-                // Stop handing out work; the error is reported below.
-                next.store(batches.len(), Ordering::Relaxed);
-                break;
-            }
-        }
-        *busy_ms.lock().unwrap_or_else(|p| p.into_inner()) += ms(t);
-    };
-    let workers = workers.clamp(1, batches.len().max(1));
-    if workers == 1 {
-        worker();
-    } else {
-        std::thread::scope(|scope| {
-            for _ in 0..workers {
-                scope.spawn(worker);
-            }
-        });
-    }
-    let mut results = Vec::with_capacity(batches.len());
-    let mut model_ms = 0.0;
-    for slot in slots {
-        match slot.into_inner().unwrap_or_else(|p| p.into_inner()) {
-            Some(Ok((value, t))) => {
-                results.push(value);
-                model_ms += t;
-            }
-            Some(Err(e)) => return Err(e),
-            // A batch left undone because another failed first; that error was returned above.
-            None => continue,
-        }
-    }
-    let busy = busy_ms.into_inner().unwrap_or_else(|p| p.into_inner());
-    let share = if busy > 0.0 { (model_ms / busy).min(1.0) } else { 0.0 };
-    Ok((results, ms(started) * share))
-}
-
-/// An `[N, 3, height, width]` tensor holding the lines of `batch`, each scaled to
-/// `height` (at most `width` wide) and left-aligned on zero padding.
-fn crops_tensor(image: &RgbImage, crops: &[LineCrop], batch: &[usize], height: usize, width: usize) -> Array4<f32> {
-    let mut input = Array4::<f32>::zeros((batch.len(), 3, height, width));
-    for (slot, &i) in batch.iter().enumerate() {
-        let w = crops[i].scaled_width(height, width);
-        let mut view = input.index_axis_mut(Axis(0), slot);
-        if let Some(buf) = view.as_slice_mut() {
-            crops[i].sample_into(image, buf, w, height, width);
-        }
-    }
-    input
-}
-
-/// Crop indices sorted by aspect ratio, cut into batches: lines of similar width
-/// share a batch, so little of each batch is padding.
-fn batches_by_width(crops: &[LineCrop], batch_size: usize) -> Vec<Vec<usize>> {
-    let mut order: Vec<usize> = (0..crops.len()).collect();
-    order.sort_by(|&a, &b| crops[a].aspect_ratio().total_cmp(&crops[b].aspect_ratio()));
-    order.chunks(batch_size.max(1)).map(<[usize]>::to_vec).collect()
-}
-
-/// Splits batches whose padded input (lines × widest line) is wider than
-/// `max_columns` into smaller ones, keeping the width order.
-fn split_wide_batches(batches: Vec<Vec<usize>>, width: impl Fn(usize) -> usize, max_columns: usize) -> Vec<Vec<usize>> {
-    let mut out = Vec::with_capacity(batches.len());
-    for batch in batches {
-        let mut current: Vec<usize> = Vec::new();
-        let mut widest = 0;
-        for i in batch {
-            let w = width(i).max(widest);
-            if !current.is_empty() && w * (current.len() + 1) > max_columns {
-                out.push(std::mem::take(&mut current));
-                widest = 0;
-            }
-            widest = widest.max(width(i));
-            current.push(i);
-        }
-        if !current.is_empty() {
-            out.push(current);
-        }
-    }
-    out
-}
-
 /// Milliseconds from `start` until the model handed over its output (the time
 /// inside the session, not counting what we do with the output).
 fn model_time_until(start: Instant, done: Option<Instant>) -> f64 {
@@ -737,7 +446,9 @@ fn ms(since: Instant) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use ndarray::Array4;
     use ndarray::{Array2, Array3, ArrayViewD};
+    use std::sync::atomic::{AtomicUsize, Ordering};
 
     /// A detector that marks every dark pixel of the input as text.
     struct DarkPixelDetector;

@@ -38,31 +38,32 @@ impl OrtModel {
 
     fn session(name: &'static str, path: &Path, threads: usize) -> Result<Session, OcrError> {
         let env = super::runtime::environment()?;
-        let load_err = |message: String| OcrError::ModelLoad {
+        if !path.is_file() {
+            return Err(OcrError::ModelMissing {
+                model: name,
+                path: path.to_owned(),
+            });
+        }
+        let load_err = |source: ort::Error| OcrError::ModelLoad {
             model: name,
             path: path.to_owned(),
-            message,
+            source,
         };
-        if !path.is_file() {
-            return Err(load_err(
-                "no such file; fetch it with `python3 packaging/fetch_assets.py`".into(),
-            ));
-        }
         Session::builder(env)
-            .map_err(|e| load_err(e.to_string()))?
+            .map_err(load_err)?
             .with_optimization_level(GraphOptimizationLevel::Level3)
-            .map_err(|e| load_err(e.to_string()))?
+            .map_err(|e| load_err(e.into()))?
             // These models produce subnormal floats, which x86 cores handle ~100× slower
             // than normal ones: flushing them to zero makes detection up to 2.5× faster
             // and leaves every recognised character the same (checked on the eval set).
             .with_flush_to_zero()
-            .map_err(|e| load_err(e.to_string()))?
+            .map_err(|e| load_err(e.into()))?
             .with_intra_threads(threads)
-            .map_err(|e| load_err(e.to_string()))?
+            .map_err(|e| load_err(e.into()))?
             .with_inter_threads(1)
-            .map_err(|e| load_err(e.to_string()))?
+            .map_err(|e| load_err(e.into()))?
             .commit_from_file(path)
-            .map_err(|e| load_err(e.to_string()))
+            .map_err(load_err)
     }
 
     /// A free session, or the first one if all are busy.
@@ -78,10 +79,9 @@ impl OrtModel {
     /// A string stored in the model's custom metadata.
     pub fn metadata(&self, key: &str) -> Result<Option<String>, OcrError> {
         let session = self.acquire();
-        let meta = session.metadata().map_err(|e| OcrError::ModelLoad {
+        let meta = session.metadata().map_err(|source| OcrError::ModelMetadata {
             model: self.name,
-            path: Default::default(),
-            message: e.to_string(),
+            what: format!("readable metadata ({source})"),
         })?;
         Ok(meta.custom(key))
     }
@@ -89,15 +89,15 @@ impl OrtModel {
 
 impl InferenceModel for OrtModel {
     fn run(&self, input: &Array4<f32>, consume: &mut dyn FnMut(ArrayViewD<f32>)) -> Result<(), OcrError> {
-        let fail = |message: String| OcrError::Inference {
+        let fail = |source: ort::Error| OcrError::Inference {
             model: self.name,
             shape: input.shape().to_vec(),
-            message,
+            source,
         };
-        let tensor = TensorRef::from_array_view(input.view()).map_err(|e| fail(e.to_string()))?;
+        let tensor = TensorRef::from_array_view(input.view()).map_err(fail)?;
         let mut session = self.acquire();
-        let outputs = session.run(ort::inputs![tensor]).map_err(|e| fail(e.to_string()))?;
-        let array = outputs[0].try_extract_array::<f32>().map_err(|e| fail(e.to_string()))?;
+        let outputs = session.run(ort::inputs![tensor]).map_err(fail)?;
+        let array = outputs[0].try_extract_array::<f32>().map_err(fail)?;
         consume(array);
         Ok(())
     }

@@ -33,21 +33,25 @@ pub fn environment() -> Result<&'static Environment, OcrError> {
         if !telemetry_is_off() {
             return Err(OcrError::TelemetryOn { path }.to_string());
         }
-        let builder = ort::init_from(&path).map_err(|e| {
+        let builder = ort::init_from(&path).map_err(|source| {
             OcrError::RuntimeLoad {
                 path: path.clone(),
-                message: e.to_string(),
+                source: source.into(),
             }
             .to_string()
         })?;
         // Belt and braces: the API switch too, for events logged after start-up.
-        builder.with_name("ocrdesk").with_telemetry(false).build().map_err(|e| {
-            OcrError::RuntimeLoad {
-                path,
-                message: e.to_string(),
-            }
-            .to_string()
-        })
+        builder
+            .with_name("ocrdesk")
+            .with_telemetry(false)
+            .build()
+            .map_err(|source| {
+                OcrError::RuntimeLoad {
+                    path,
+                    source: source.into(),
+                }
+                .to_string()
+            })
     });
     // The first failure is kept as its full message and returned as it is ever after.
     result
