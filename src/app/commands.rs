@@ -1,6 +1,6 @@
 //! Every action a person can take, defined once with its label and shortcut,
-//! so that menus, buttons and keys cannot disagree. Widgets emit commands; the
-//! frame applies them.
+//! so that menus, buttons, tooltips and keys cannot disagree. Widgets emit
+//! commands (as [`super::actions::Action::Command`]); the frame applies them.
 
 use egui::{Key, KeyboardShortcut, Modifiers};
 
@@ -79,9 +79,19 @@ impl Command {
         self.shortcut().is_some_and(|s| s.modifiers.is_none())
     }
 
-    /// The label with its shortcut, for menus and tooltips.
+    /// The shortcut as this platform writes it ("Ctrl+O", "F8"), or "" when
+    /// there is none: beside menu entries, in hints, as a button's tooltip.
     pub fn shortcut_text(self, ctx: &egui::Context) -> String {
         self.shortcut().map(|s| ctx.format_shortcut(&s)).unwrap_or_default()
+    }
+
+    /// The label with its shortcut ("Next page (PageDown)"), or the label
+    /// alone: the tooltip of a button that shows an icon instead of the label.
+    pub fn tooltip(self, ctx: &egui::Context) -> String {
+        match self.shortcut_text(ctx) {
+            shortcut if shortcut.is_empty() => self.label().to_owned(),
+            shortcut => format!("{} ({shortcut})", self.label()),
+        }
     }
 
     /// Whether this command's shortcut was pressed this frame (and consumes it).
@@ -122,6 +132,14 @@ mod tests {
                 "{command:?}"
             );
         }
+    }
+
+    #[test]
+    fn tooltips_name_the_shortcut_when_there_is_one() {
+        let ctx = egui::Context::default();
+        assert_eq!(Command::NextPage.tooltip(&ctx), "Next page (PageDown)");
+        assert_eq!(Command::CopyAll.tooltip(&ctx), "Copy all");
+        assert_eq!(Command::CopyAll.shortcut_text(&ctx), "");
     }
 
     #[test]

@@ -3,8 +3,12 @@
 
 use std::time::Instant;
 
+use super::Repaint;
+
 pub struct FrameStats {
     launched: Instant,
+    /// When the logic of the frame about to be drawn began.
+    logic_start: Option<Instant>,
     /// Milliseconds from launch to the start of the first and second frames:
     /// the window shows once the first frame is painted.
     first_frames_ms: Vec<f64>,
@@ -17,6 +21,7 @@ impl FrameStats {
     pub fn new(launched: Instant) -> Self {
         Self {
             launched,
+            logic_start: None,
             first_frames_ms: Vec::new(),
             frame_start: None,
             ui_ms: Vec::new(),
@@ -24,8 +29,15 @@ impl FrameStats {
         }
     }
 
+    /// A frame's logic begins; the frame starts here if its ui follows (the
+    /// logic also runs alone while the window is hidden).
+    pub fn logic_started(&mut self) {
+        self.logic_start = Some(Instant::now());
+    }
+
+    /// A frame's ui begins: the frame started when its logic did.
     pub fn frame_started(&mut self) {
-        let now = Instant::now();
+        let now = self.logic_start.take().unwrap_or_else(Instant::now);
         if self.first_frames_ms.len() < 2 {
             self.first_frames_ms.push(ms(now - self.launched));
         }
@@ -54,6 +66,42 @@ impl FrameStats {
             first(0),
             first(1),
         )
+    }
+}
+
+/// `--measure-frames`: frame times kept while files are read, printed once
+/// they all are, then the window closes.
+pub struct Measurement {
+    pub frames: FrameStats,
+    /// How the window repaints meanwhile; `None` when not measuring.
+    repaint: Option<Repaint>,
+    reported: bool,
+}
+
+impl Measurement {
+    pub fn new(launched: Instant, repaint: Option<Repaint>) -> Self {
+        Self {
+            frames: FrameStats::new(launched),
+            repaint,
+            reported: false,
+        }
+    }
+
+    /// After each frame: keep repainting while `reading`, then print the
+    /// figures and close.
+    pub fn frame_done(&mut self, ctx: &egui::Context, reading: bool) {
+        let Some(repaint) = self.repaint else { return };
+        if reading {
+            if repaint == Repaint::Continuous {
+                ctx.request_repaint();
+            }
+            return;
+        }
+        if !self.reported {
+            self.reported = true;
+            println!("{}", self.frames.report());
+        }
+        ctx.send_viewport_cmd(egui::ViewportCommand::Close);
     }
 }
 

@@ -2,19 +2,13 @@
 //! contacts, label/value pairs) with a copy button each, and tables as editable
 //! grids.
 
-use egui::{Color32, RichText, TextEdit, Ui};
+use egui::{RichText, TextEdit, Ui};
 
-use super::name_widget;
-use crate::result::{Field, Page, Table, Verdict};
-
-const INVALID: Color32 = Color32::from_rgb(220, 50, 50);
-const VALID: Color32 = Color32::from_rgb(40, 160, 70);
-
-/// What the clerk asked the panel for.
-pub enum PanelAction {
-    /// Copy this text; the second string says what it is, for the status bar.
-    Copy(String, String),
-}
+use super::actions::Action;
+use super::palette;
+use super::panels::name_widget;
+use super::session::PageAt;
+use crate::result::{Field, Page, Table, TableCell, Verdict};
 
 fn source_title(source: &str) -> &str {
     match source {
@@ -37,11 +31,10 @@ pub fn field_title(name: &str) -> String {
 
 /// The page's fields, grouped by what found them, each with a copy button; a
 /// field whose check digit fails is red.
-pub fn fields_panel(ui: &mut Ui, page: &Page) -> Option<PanelAction> {
-    let mut action = None;
+pub fn fields_panel(ui: &mut Ui, page: &Page, actions: &mut Vec<Action>) {
     if page.fields.is_empty() {
         ui.weak("No fields on this page: no passport or ID zone, contact details or labelled values were found.");
-        return None;
+        return;
     }
     let failed = page
         .fields
@@ -49,7 +42,10 @@ pub fn fields_panel(ui: &mut Ui, page: &Page) -> Option<PanelAction> {
         .filter(|f| f.verdict == Some(Verdict::Invalid))
         .count();
     if failed > 0 {
-        ui.colored_label(INVALID, format!("✖ {failed} field(s) fail their check digit"));
+        ui.colored_label(
+            palette::CHECK_FAILED,
+            format!("✖ {failed} field(s) fail their check digit"),
+        );
     }
     if ui.button("Copy all fields").clicked() {
         let text: Vec<String> = page
@@ -57,7 +53,10 @@ pub fn fields_panel(ui: &mut Ui, page: &Page) -> Option<PanelAction> {
             .iter()
             .map(|f| format!("{}\t{}", field_title(&f.name), f.value))
             .collect();
-        action = Some(PanelAction::Copy(text.join("\n"), "all fields".into()));
+        actions.push(Action::Copy {
+            text: text.join("\n"),
+            what: "all fields".into(),
+        });
     }
     egui::ScrollArea::vertical()
         .id_salt("fields")
@@ -73,21 +72,18 @@ pub fn fields_panel(ui: &mut Ui, page: &Page) -> Option<PanelAction> {
                     .striped(true)
                     .show(ui, |ui| {
                         for (i, field) in page.fields.iter().enumerate().filter(|(_, f)| f.source == source) {
-                            if let Some(a) = field_row(ui, i, field) {
-                                action = Some(a);
-                            }
+                            field_row(ui, i, field, actions);
                             ui.end_row();
                         }
                     });
             }
         });
-    action
 }
 
-fn field_row(ui: &mut Ui, i: usize, field: &Field) -> Option<PanelAction> {
+fn field_row(ui: &mut Ui, i: usize, field: &Field, actions: &mut Vec<Action>) {
     let title = field_title(&field.name);
     let colour = match field.verdict {
-        Some(Verdict::Invalid) => Some(INVALID),
+        Some(Verdict::Invalid) => Some(palette::CHECK_FAILED),
         _ => None,
     };
     ui.label(RichText::new(&title).weak());
@@ -110,24 +106,25 @@ fn field_row(ui: &mut Ui, i: usize, field: &Field) -> Option<PanelAction> {
         None => {}
     }
     shown.on_hover_text(hover);
-    let mut action = None;
     ui.horizontal(|ui| {
         let button = ui.small_button("📋").on_hover_text(format!("Copy {title}"));
         name_widget(ui, button.id, &format!("Copy {title} ({})", i + 1));
         if button.clicked() {
-            action = Some(PanelAction::Copy(field.value.clone(), title.to_lowercase()));
+            actions.push(Action::Copy {
+                text: field.value.clone(),
+                what: title.to_lowercase(),
+            });
         }
         match field.verdict {
             Some(Verdict::Valid) => {
-                ui.colored_label(VALID, "✔");
+                ui.colored_label(palette::CHECK_PASSED, "✔");
             }
             Some(Verdict::Invalid) => {
-                ui.colored_label(INVALID, "✖");
+                ui.colored_label(palette::CHECK_FAILED, "✖");
             }
             None => {}
         }
     });
-    action
 }
 
 /// The table as tab-separated rows, as spreadsheets paste it.
@@ -145,34 +142,47 @@ pub fn table_as_tsv(table: &Table) -> String {
         .join("\n")
 }
 
-/// The page's tables: pick one, correct its cells in a grid, copy it.
-pub fn tables_panel(ui: &mut Ui, page: &mut Page, selected: &mut usize, salt: (u64, usize)) -> Option<PanelAction> {
+/// The page's tables: pick one, correct its cells in a grid, copy it. `at`
+/// is where the page is, `salt` keeps each page's widgets apart, `selected`
+/// is the table chosen before.
+pub fn tables_panel(
+    ui: &mut Ui,
+    page: &Page,
+    at: PageAt,
+    salt: (u64, usize),
+    selected: usize,
+    actions: &mut Vec<Action>,
+) {
     if page.tables.is_empty() {
         ui.weak("No tables on this page.");
-        return None;
+        return;
     }
-    *selected = (*selected).min(page.tables.len() - 1);
-    let mut action = None;
+    let t = selected.min(page.tables.len() - 1);
+    if t != selected {
+        actions.push(Action::ShowTable(t));
+    }
     ui.horizontal_wrapped(|ui| {
-        for (t, table) in page.tables.iter().enumerate() {
+        for (i, table) in page.tables.iter().enumerate() {
             let kind = match table.kind {
                 crate::result::TableKind::Ruled => "ruled",
                 crate::result::TableKind::Borderless => "borderless",
             };
-            let label = format!("Table {} · {}×{} · {kind}", t + 1, table.rows, table.columns);
-            if ui.selectable_label(*selected == t, label).clicked() {
-                *selected = t;
+            let label = format!("Table {} · {}×{} · {kind}", i + 1, table.rows, table.columns);
+            if ui.selectable_label(t == i, label).clicked() {
+                actions.push(Action::ShowTable(i));
             }
         }
     });
-    let t = *selected;
-    let table = &mut page.tables[t];
+    let Some(table) = page.tables.get(t) else { return };
     if ui
         .button("Copy table")
         .on_hover_text("Copy as tab-separated rows, to paste into a spreadsheet")
         .clicked()
     {
-        action = Some(PanelAction::Copy(table_as_tsv(table), format!("table {}", t + 1)));
+        actions.push(Action::Copy {
+            text: table_as_tsv(table),
+            what: format!("table {}", t + 1),
+        });
     }
     ui.separator();
     egui::ScrollArea::both()
@@ -182,33 +192,16 @@ pub fn tables_panel(ui: &mut Ui, page: &mut Page, selected: &mut usize, salt: (u
             egui::Grid::new(("table-grid", salt, t)).striped(true).show(ui, |ui| {
                 for row in 0..table.rows {
                     for column in 0..table.columns {
-                        let owner = table.cells.iter().position(|c| c.row == row && c.column == column);
-                        match owner {
+                        match table.cells.iter().position(|c| c.row == row && c.column == column) {
                             Some(i) => {
-                                let cell = &mut table.cells[i];
-                                let mut text = cell.text.clone();
-                                let mut edit = TextEdit::singleline(&mut text)
-                                    .id_salt(("cell", salt, t, row, column))
-                                    .desired_width(110.0);
-                                if row < table.header_rows {
-                                    edit = edit.font(egui::TextStyle::Button);
-                                }
-                                if cell.edited {
-                                    edit = edit.text_color(Color32::from_rgb(60, 120, 230));
-                                }
-                                let size = egui::vec2(110.0, ui.spacing().interact_size.y);
-                                let response = ui.add_sized(size, edit);
-                                name_widget(ui, response.id, &format!("Row {} column {}", row + 1, column + 1));
-                                let spans = match (cell.row_span, cell.column_span) {
-                                    (1, 1) => String::new(),
-                                    (r, c) => format!("\nmerged: {r} row(s) × {c} column(s)"),
+                                let place = CellPlace {
+                                    at,
+                                    salt,
+                                    table: t,
+                                    index: i,
+                                    header: row < table.header_rows,
                                 };
-                                let response =
-                                    response.on_hover_text(format!("row {}, column {}{spans}", row + 1, column + 1));
-                                if response.changed() && text != cell.text {
-                                    cell.text = text;
-                                    cell.edited = true;
-                                }
+                                cell_field(ui, &table.cells[i], &place, actions);
                             }
                             None => {
                                 ui.weak("·").on_hover_text("part of a merged cell");
@@ -219,7 +212,48 @@ pub fn tables_panel(ui: &mut Ui, page: &mut Page, selected: &mut usize, salt: (u
                 }
             });
         });
-    action
+}
+
+/// Where a cell is, for its widget and its correction.
+struct CellPlace {
+    at: PageAt,
+    salt: (u64, usize),
+    table: usize,
+    /// Index into the table's cells.
+    index: usize,
+    /// In a header row: drawn in the button font.
+    header: bool,
+}
+
+/// One cell's editable text, blue once corrected.
+fn cell_field(ui: &mut Ui, cell: &TableCell, place: &CellPlace, actions: &mut Vec<Action>) {
+    let (row, column) = (cell.row, cell.column);
+    let mut text = cell.text.clone();
+    let mut edit = TextEdit::singleline(&mut text)
+        .id_salt(("cell", place.salt, place.table, row, column))
+        .desired_width(110.0);
+    if place.header {
+        edit = edit.font(egui::TextStyle::Button);
+    }
+    if cell.edited {
+        edit = edit.text_color(palette::EDITED);
+    }
+    let size = egui::vec2(110.0, ui.spacing().interact_size.y);
+    let response = ui.add_sized(size, edit);
+    name_widget(ui, response.id, &format!("Row {} column {}", row + 1, column + 1));
+    let spans = match (cell.row_span, cell.column_span) {
+        (1, 1) => String::new(),
+        (r, c) => format!("\nmerged: {r} row(s) × {c} column(s)"),
+    };
+    let response = response.on_hover_text(format!("row {}, column {}{spans}", row + 1, column + 1));
+    if response.changed() && text != cell.text {
+        actions.push(Action::EditCell {
+            at: place.at,
+            table: place.table,
+            cell: place.index,
+            text,
+        });
+    }
 }
 
 #[cfg(test)]

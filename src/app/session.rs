@@ -52,6 +52,15 @@ impl FileState {
     }
 }
 
+/// A page of a file in the session.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct PageAt {
+    /// Index into the session's files.
+    pub file: usize,
+    /// Index into that file's pages read.
+    pub page: usize,
+}
+
 /// One page as shown: what was read, and the image to draw under it.
 pub struct ShownPage {
     pub page: Page,
@@ -143,6 +152,15 @@ impl Session {
         entry.pages.clear();
         entry.page_count = 0;
         Some(entry.id)
+    }
+
+    /// The page at `at`, if that file and page exist.
+    pub fn page(&self, at: PageAt) -> Option<&ShownPage> {
+        self.files.get(at.file)?.pages.get(at.page)
+    }
+
+    pub fn page_mut(&mut self, at: PageAt) -> Option<&mut ShownPage> {
+        self.files.get_mut(at.file)?.pages.get_mut(at.page)
     }
 
     pub fn index_of(&self, id: FileId) -> Option<usize> {

@@ -4,6 +4,7 @@
 
 use egui::{Color32, Pos2, Rect, Sense, Shape, Stroke, Vec2, pos2, vec2};
 
+use super::palette;
 use super::session::{ShownPage, needs_review};
 use crate::geometry::Quad;
 use crate::result::Line;
@@ -91,21 +92,59 @@ impl Viewer {
     }
 
     /// Shows `shown` filling the rest of `ui`; `selected` is the selected line.
+    /// Only the view itself (zoom, pan) changes here; a click is reported.
     pub fn show(
         &mut self,
         ui: &mut egui::Ui,
-        shown: &mut ShownPage,
+        shown: &ShownPage,
         selected: Option<usize>,
         review_below: f32,
     ) -> ViewerOutput {
-        let mut output = ViewerOutput::default();
         let view = ui.available_rect_before_wrap();
         let response = ui.allocate_rect(view, Sense::click_and_drag());
         response.widget_info(|| egui::WidgetInfo::labeled(egui::Role::Canvas, true, "Page view"));
         self.view = view;
         let page_size = vec2(shown.page.width.max(1) as f32, shown.page.height.max(1) as f32);
+        self.zoom_and_pan(ui, &response);
+        let page_rect = self.place(view, page_size);
 
-        // Zoom: wheel or pinch over the page.
+        let painter = ui.painter_at(view);
+        match &shown.texture {
+            Some(texture) => {
+                let uv = Rect::from_min_max(Pos2::ZERO, pos2(1.0, 1.0));
+                painter.image(texture.id(), page_rect, uv, palette::UNTINTED);
+            }
+            None => {
+                painter.rect_filled(page_rect, 0.0, palette::PAPER);
+            }
+        }
+        self.paint_tables(&painter, &shown.page);
+        let quads: Vec<[Pos2; 4]> = shown
+            .page
+            .lines
+            .iter()
+            .map(|line| self.screen_quad(&line.quad))
+            .collect();
+        let hovered = response.hover_pos().and_then(|p| line_at(&quads, p));
+        paint_boxes(&painter, &shown.page.lines, &quads, selected, hovered, review_below);
+        if let Some(line) = hovered.and_then(|i| shown.page.lines.get(i)) {
+            let text = format!(
+                "{}\nconfidence {:.0}%{}",
+                line.text,
+                line.confidence * 100.0,
+                if line.edited { " · edited" } else { "" }
+            );
+            response.clone().on_hover_text_at_pointer(text);
+        }
+        let mut output = ViewerOutput::default();
+        if response.clicked() {
+            output.clicked = Some(response.interact_pointer_pos().and_then(|p| line_at(&quads, p)));
+        }
+        output
+    }
+
+    /// Zoom with the wheel or a pinch over the page, pan by dragging it.
+    fn zoom_and_pan(&mut self, ui: &egui::Ui, response: &egui::Response) {
         if response.hovered() {
             let (scroll, pinch, pointer) =
                 ui.input(|i| (i.smooth_scroll_delta.y, i.zoom_delta(), i.pointer.hover_pos()));
@@ -119,8 +158,11 @@ impl Viewer {
         if response.dragged() {
             self.pan += response.drag_delta();
         }
+    }
 
-        // Place the page.
+    /// Where the page goes in `view` this frame (screen rectangle), keeping some
+    /// of it in view however it was dragged.
+    fn place(&mut self, view: Rect, page_size: Vec2) -> Rect {
         let fit_width = (view.width() - 2.0 * MARGIN) / page_size.x;
         let fit_page = fit_width.min((view.height() - 2.0 * MARGIN) / page_size.y);
         let (scale, placed) = match self.zoom {
@@ -130,7 +172,6 @@ impl Viewer {
         };
         let scale = scale.clamp(MIN_SCALE, MAX_SCALE);
         let shown_size = page_size * scale;
-        // Keep some of the page in view, however it was dragged.
         let keep = 48.0_f32;
         let mut origin = placed + self.pan;
         origin.x = origin.x.clamp(view.min.x - shown_size.x + keep, view.max.x - keep);
@@ -138,67 +179,20 @@ impl Viewer {
         self.pan = origin - placed;
         self.origin = origin;
         self.scale = scale;
+        Rect::from_min_size(origin, shown_size)
+    }
 
-        let painter = ui.painter_at(view);
-        let page_rect = Rect::from_min_size(origin, shown_size);
-        match (&shown.texture, &shown.image) {
-            (Some(texture), _) => {
-                let uv = Rect::from_min_max(Pos2::ZERO, pos2(1.0, 1.0));
-                painter.image(texture.id(), page_rect, uv, Color32::WHITE);
-            }
-            (None, _) => {
-                painter.rect_filled(page_rect, 0.0, Color32::WHITE);
-            }
-        }
-
-        // Table grids under the line boxes: each cell's rectangle, so a merged
-        // cell shows as one.
-        let grid_colour = Color32::from_rgb(150, 70, 200);
-        let (width, height) = (shown.page.width, shown.page.height);
-        for table in &shown.page.tables {
+    /// Table grids under the line boxes: each cell's rectangle, so a merged
+    /// cell shows as one.
+    fn paint_tables(&self, painter: &egui::Painter, page: &crate::result::Page) {
+        for table in &page.tables {
             for cell in &table.cells {
-                if let Some(quad) = table.cell_quad(cell, width, height) {
+                if let Some(quad) = table.cell_quad(cell, page.width, page.height) {
                     let corners = self.screen_quad(&quad).to_vec();
-                    painter.add(Shape::closed_line(corners, Stroke::new(1.0, grid_colour)));
+                    painter.add(Shape::closed_line(corners, Stroke::new(1.0, palette::TABLE)));
                 }
             }
         }
-        let quads: Vec<[Pos2; 4]> = shown
-            .page
-            .lines
-            .iter()
-            .map(|line| self.screen_quad(&line.quad))
-            .collect();
-        let pointer = response.hover_pos();
-        let hovered = pointer.and_then(|p| line_at(&quads, p));
-        for (i, (line, quad)) in shown.page.lines.iter().zip(&quads).enumerate() {
-            let colour = box_colour(line, review_below);
-            let emphasised = Some(i) == selected || Some(i) == hovered;
-            let stroke = Stroke::new(if emphasised { 2.5 } else { 1.2 }, colour);
-            if Some(i) == selected {
-                painter.add(Shape::convex_polygon(
-                    quad.to_vec(),
-                    colour.gamma_multiply(0.18),
-                    stroke,
-                ));
-            } else {
-                painter.add(Shape::closed_line(quad.to_vec(), stroke));
-            }
-        }
-        if let Some(i) = hovered {
-            let line = &shown.page.lines[i];
-            let text = format!(
-                "{}\nconfidence {:.0}%{}",
-                line.text,
-                line.confidence * 100.0,
-                if line.edited { " · edited" } else { "" }
-            );
-            response.clone().on_hover_text_at_pointer(text);
-        }
-        if response.clicked() {
-            output.clicked = Some(response.interact_pointer_pos().and_then(|p| line_at(&quads, p)));
-        }
-        output
     }
 
     fn screen_quad(&self, quad: &Quad) -> [Pos2; 4] {
@@ -206,17 +200,43 @@ impl Viewer {
     }
 }
 
+/// Every line's box (`quads` on screen), the selected one filled, the
+/// selected and hovered ones drawn thicker.
+fn paint_boxes(
+    painter: &egui::Painter,
+    lines: &[Line],
+    quads: &[[Pos2; 4]],
+    selected: Option<usize>,
+    hovered: Option<usize>,
+    review_below: f32,
+) {
+    for (i, (line, quad)) in lines.iter().zip(quads).enumerate() {
+        let colour = box_colour(line, review_below);
+        let emphasised = Some(i) == selected || Some(i) == hovered;
+        let stroke = Stroke::new(if emphasised { 2.5 } else { 1.2 }, colour);
+        if Some(i) == selected {
+            painter.add(Shape::convex_polygon(
+                quad.to_vec(),
+                palette::selected_box_fill(colour),
+                stroke,
+            ));
+        } else {
+            painter.add(Shape::closed_line(quad.to_vec(), stroke));
+        }
+    }
+}
+
 /// Green when sure, amber when fairly sure, red when the line needs review;
 /// blue once a person corrected it.
 pub fn box_colour(line: &Line, review_below: f32) -> Color32 {
     if line.edited {
-        Color32::from_rgb(60, 120, 230)
+        palette::EDITED
     } else if needs_review(line, review_below) {
-        Color32::from_rgb(220, 50, 50)
+        palette::NEEDS_REVIEW
     } else if line.confidence < CONFIDENT {
-        Color32::from_rgb(225, 150, 0)
+        palette::UNSURE
     } else {
-        Color32::from_rgb(30, 160, 70)
+        palette::SURE
     }
 }
 

@@ -1,0 +1,69 @@
+//! The menu bar: File, Edit, View and Options.
+
+use egui::Ui;
+
+use super::menu_entry;
+use crate::app::actions::Action;
+use crate::app::commands::Command;
+use crate::app::session::Settings;
+
+pub fn menu_bar(ui: &mut Ui, settings: &Settings, actions: &mut Vec<Action>) {
+    egui::MenuBar::new().ui(ui, |ui| {
+        ui.menu_button("File", |ui| {
+            menu_entry(ui, Command::Open, actions);
+            menu_entry(ui, Command::Export, actions);
+            ui.separator();
+            menu_entry(ui, Command::CancelAll, actions);
+        });
+        ui.menu_button("Edit", |ui| {
+            for command in [Command::CopySelection, Command::CopyAll, Command::NextToReview] {
+                menu_entry(ui, command, actions);
+            }
+        });
+        ui.menu_button("View", |ui| {
+            for command in [
+                Command::PreviousPage,
+                Command::NextPage,
+                Command::ZoomIn,
+                Command::ZoomOut,
+                Command::FitWidth,
+                Command::FitPage,
+            ] {
+                menu_entry(ui, command, actions);
+            }
+            ui.separator();
+            let mut dark = settings.dark_theme;
+            if ui.checkbox(&mut dark, Command::ToggleTheme.label()).changed() {
+                actions.push(Action::Command(Command::ToggleTheme));
+            }
+        });
+        ui.menu_button("Options", |ui| options(ui, settings, actions));
+    });
+}
+
+/// The reading options, each change an action.
+fn options(ui: &mut Ui, settings: &Settings, actions: &mut Vec<Action>) {
+    let mut drop_watermarks = settings.drop_watermarks;
+    if ui
+        .checkbox(&mut drop_watermarks, "Leave out watermarks (light ink)")
+        .on_hover_text("For files opened from now on")
+        .changed()
+    {
+        actions.push(Action::DropWatermarks(drop_watermarks));
+    }
+    let mut force_ocr = settings.force_ocr;
+    if ui
+        .checkbox(&mut force_ocr, "OCR PDF pages that have a text layer")
+        .on_hover_text("For files opened from now on")
+        .changed()
+    {
+        actions.push(Action::ForceOcr(force_ocr));
+    }
+    let mut review_below = settings.review_below;
+    if ui
+        .add(egui::Slider::new(&mut review_below, 0.5..=1.0).text("Review lines below this confidence"))
+        .changed()
+    {
+        actions.push(Action::ReviewBelow(review_below));
+    }
+}
