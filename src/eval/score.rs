@@ -1,4 +1,4 @@
-//! Accuracy measurement against ground truth (`NAME.gt.json` beside each image).
+//! Scoring a page against its ground truth (`NAME.gt.json` beside each image).
 //!
 //! Page text is the lines in reading order joined by spaces, lower-cased, with
 //! whitespace collapsed and spaces between CJK characters removed. CER is the
@@ -14,6 +14,8 @@ use serde::Deserialize;
 use crate::geometry::reading_order::reading_order;
 use crate::geometry::{Point, Quad, quad_center, quad_contains};
 use crate::text::is_cjk;
+
+use super::EvalError;
 
 /// One line of ground truth.
 #[derive(Clone, Debug, Deserialize)]
@@ -91,15 +93,20 @@ fn is_image_name(name: &str) -> bool {
 }
 
 /// Loads a truth file; `None` when it has no line-level truth (MRZ, tables, PDFs).
-pub fn load_truth(path: &Path) -> Result<Option<Truth>, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
-    let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+pub fn load_truth(path: &Path) -> Result<Option<Truth>, EvalError> {
+    let text = std::fs::read_to_string(path).map_err(|source| EvalError::ReadTruth {
+        path: path.to_owned(),
+        source,
+    })?;
+    let invalid = |source| EvalError::ParseTruth {
+        path: path.to_owned(),
+        source,
+    };
+    let value: serde_json::Value = serde_json::from_str(&text).map_err(invalid)?;
     if value.get("lines").is_none() {
         return Ok(None);
     }
-    serde_json::from_value(value)
-        .map(Some)
-        .map_err(|e| format!("{}: {e}", path.display()))
+    serde_json::from_value(value).map(Some).map_err(invalid)
 }
 
 /// Scores of one page.
