@@ -92,11 +92,40 @@ pub enum Verdict {
     Invalid,
 }
 
+/// What found a field; the JSON writes it in snake case (`mrz`, `contacts`, `fields`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FieldSource {
+    /// A machine-readable zone (passport, ID card, visa).
+    Mrz,
+    /// Contact details: phones, e-mail and web addresses, postal addresses.
+    Contacts,
+    /// Label/value pairs such as "Name: …" or "姓名 …".
+    Fields,
+}
+
+impl FieldSource {
+    /// The name the JSON gives it.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FieldSource::Mrz => "mrz",
+            FieldSource::Contacts => "contacts",
+            FieldSource::Fields => "fields",
+        }
+    }
+}
+
+impl std::fmt::Display for FieldSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
 /// A value pulled out of a page's lines, such as a passport zone's document number.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Field {
-    /// What found it: `mrz`, `contacts` or `fields` (label/value pairs).
-    pub source: String,
+    /// What found it.
+    pub source: FieldSource,
     pub name: String,
     pub value: String,
     /// The lowest confidence of the lines it came from.
@@ -380,6 +409,21 @@ mod tests {
         assert!(json.get("edited").is_none());
         let back: Line = serde_json::from_value(json).expect("round-trips");
         assert_eq!(back, line);
+    }
+
+    #[test]
+    fn a_field_source_is_written_as_its_name() {
+        for (source, name) in [
+            (FieldSource::Mrz, "mrz"),
+            (FieldSource::Contacts, "contacts"),
+            (FieldSource::Fields, "fields"),
+        ] {
+            assert_eq!(serde_json::to_value(source).expect("serialises"), name);
+            assert_eq!(source.as_str(), name);
+            assert_eq!(source.to_string(), name);
+            let back: FieldSource = serde_json::from_value(name.into()).expect("round-trips");
+            assert_eq!(back, source);
+        }
     }
 
     #[test]

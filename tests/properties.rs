@@ -38,7 +38,7 @@ use ocrdesk::geometry::reading_order;
 use ocrdesk::geometry::{Affine, turn_map};
 use ocrdesk::geometry::{Point, Quad, axis_aligned};
 use ocrdesk::imaging::light_ink;
-use ocrdesk::result::{Field, Line, Page, PageOrientation, StageTimings, Table, TableKind, TextSource};
+use ocrdesk::result::{Field, FieldSource, Line, Page, PageOrientation, StageTimings, Table, TableKind, TextSource};
 use proptest::collection::vec;
 use proptest::prelude::*;
 use proptest::sample::Index;
@@ -1310,16 +1310,15 @@ fn check_table(t: &Table, n: usize, width: u32, height: u32, tally: &Tally) -> R
 /// Fields point at real lines and are no surer than the lines they came from.
 fn check_fields(found: &[Field], n: usize, tally: &Tally) -> Result<(), TestCaseError> {
     for f in found {
-        let kind = match f.source.as_str() {
-            "mrz" => "zone fields",
-            contacts::SOURCE => "contact fields",
-            fields::SOURCE => "label fields",
-            other => return Err(TestCaseError::fail(format!("unknown source {other:?}"))),
+        let kind = match f.source {
+            FieldSource::Mrz => "zone fields",
+            FieldSource::Contacts => "contact fields",
+            FieldSource::Fields => "label fields",
         };
         for &id in &f.line_ids {
             prop_assert!(id < n, "field {f:?} points at line {id} of {n}");
         }
-        if f.source != "mrz" {
+        if f.source != FieldSource::Mrz {
             prop_assert!(!f.line_ids.is_empty(), "field {f:?} comes from no line");
         }
         prop_assert!((0.0..=1.0).contains(&f.confidence), "{f:?}");
@@ -1559,7 +1558,7 @@ fn contacts_point_at_their_lines() {
         let lines = &sheet.page.lines;
         let found = contacts::find_contacts(lines);
         for f in &found {
-            prop_assert_eq!(f.source.as_str(), contacts::SOURCE);
+            prop_assert_eq!(f.source, FieldSource::Contacts);
         }
         tally.add("lines", lines.len());
         check_fields(&found, lines.len(), tally)
@@ -1578,7 +1577,7 @@ fn label_fields_point_at_their_lines_and_dates_are_iso() {
         let lines = &sheet.page.lines;
         let found = fields::find_fields(lines, &in_table);
         for f in &found {
-            prop_assert_eq!(f.source.as_str(), fields::SOURCE);
+            prop_assert_eq!(f.source, FieldSource::Fields);
         }
         check_fields(&found, lines.len(), tally)?;
         let texts = lines

@@ -11,10 +11,7 @@ use std::sync::LazyLock;
 use phonenumber::{Mode, country};
 use regex::Regex;
 
-use crate::result::{Field, Line};
-
-/// What found these fields, as the JSON says.
-pub const SOURCE: &str = "contacts";
+use crate::result::{Field, FieldSource, Line};
 
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b[a-z0-9][a-z0-9._%+-]*\s?@\s?[a-z0-9-]+(?:\s?\.\s?[a-z0-9-]+)*\s?\.\s?[a-z]{2,}\b")
@@ -131,7 +128,7 @@ fn page_country(lines: &[Line]) -> Option<country::Id> {
 
 fn field(name: &str, value: String, read_as: Option<String>, ids: &[usize], lines: &[Line]) -> Field {
     Field {
-        source: SOURCE.to_owned(),
+        source: FieldSource::Contacts,
         name: name.to_owned(),
         value,
         confidence: ids.iter().map(|&i| lines[i].confidence).fold(1.0, f32::min),

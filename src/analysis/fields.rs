@@ -7,10 +7,7 @@ use std::sync::LazyLock;
 use regex::Regex;
 
 use crate::geometry::bounds;
-use crate::result::{Field, Line};
-
-/// What found these fields, as the JSON says.
-pub const SOURCE: &str = "fields";
+use crate::result::{Field, FieldSource, Line};
 
 /// Field names and the labels that introduce them, English and Chinese.
 const LABELS: &[(&str, &[&str])] = &[
@@ -215,7 +212,7 @@ pub fn find_fields(lines: &[Line], in_table: &[bool]) -> Vec<Field> {
     let tabled = |id: usize| in_table.get(id).copied().unwrap_or(false);
     let mut out = Vec::new();
     let field = |name: &str, (value, read_as): (String, Option<String>), ids: Vec<usize>| Field {
-        source: SOURCE.to_owned(),
+        source: FieldSource::Fields,
         name: name.to_owned(),
         value,
         confidence: ids.iter().map(|&i| lines[i].confidence).fold(1.0, f32::min),

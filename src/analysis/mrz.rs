@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 
 pub use crate::result::Verdict;
-use crate::result::{Field, Line};
+use crate::result::{Field, FieldSource, Line};
 
 fn verdict(check: Option<bool>) -> Option<Verdict> {
     check.map(|ok| if ok { Verdict::Valid } else { Verdict::Invalid })
@@ -52,7 +52,7 @@ impl MrzReading {
         self.fields
             .iter()
             .map(|f| Field {
-                source: "mrz".into(),
+                source: FieldSource::Mrz,
                 name: f.name.clone(),
                 value: f.value.clone(),
                 confidence,

@@ -8,14 +8,14 @@ use super::actions::Action;
 use super::palette;
 use super::panels::name_widget;
 use super::session::PageAt;
-use crate::result::{Field, Page, Table, TableCell, Verdict};
+use crate::result::{Field, FieldSource, Page, Table, TableCell, Verdict};
 
-fn source_title(source: &str) -> &str {
+/// The heading of a group of fields in the Fields tab.
+fn source_title(source: FieldSource) -> &'static str {
     match source {
-        "mrz" => "Machine-readable zone",
-        "contacts" => "Contact details",
-        "fields" => "Labelled fields",
-        other => other,
+        FieldSource::Mrz => "Machine-readable zone",
+        FieldSource::Contacts => "Contact details",
+        FieldSource::Fields => "Labelled fields",
     }
 }
 
@@ -62,12 +62,12 @@ pub fn fields_panel(ui: &mut Ui, page: &Page, actions: &mut Vec<Action>) {
         .id_salt("fields")
         .auto_shrink(false)
         .show(ui, |ui| {
-            let mut sources: Vec<&str> = page.fields.iter().map(|f| f.source.as_str()).collect();
+            let mut sources: Vec<FieldSource> = page.fields.iter().map(|f| f.source).collect();
             sources.dedup();
             for source in sources {
                 ui.add_space(4.0);
                 ui.strong(source_title(source));
-                egui::Grid::new(("fields", source))
+                egui::Grid::new(("fields", source.as_str()))
                     .num_columns(3)
                     .striped(true)
                     .show(ui, |ui| {
