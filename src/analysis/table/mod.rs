@@ -1,8 +1,10 @@
 //! Tables: ruled ones from the lines drawn on the page, borderless ones from the
 //! alignment of the text. Both come down to a [`GridSpec`] (row and column edges
-//! and the merged cells), which [`fill`] then fills with the page's lines.
+//! and the merged cells), which [`fill`] (`fill.rs`) then fills with the page's
+//! lines.
 
 mod borderless;
+mod fill;
 mod ruled;
 mod rules;
 
@@ -11,8 +13,25 @@ use image::{GrayImage, RgbImage};
 pub use rules::{Rule, find_rules};
 
 use crate::geometry::bounds;
-use crate::result::{Line, Table, TableCell, TableKind};
-use crate::text::is_cjk;
+use crate::result::{Line, Table, TableKind};
+use fill::fill;
+
+/// The text height taken on a page without text lines.
+const DEFAULT_TEXT_HEIGHT: f32 = 16.0;
+/// The text height is taken as at least this many pixels, so that the distances
+/// scaled by it never vanish.
+const MIN_TEXT_HEIGHT: f32 = 4.0;
+/// This share of a line box's height, at its top and at its bottom, is padding
+/// around the text: a rule there does not run through the text.
+const TEXT_BOX_PADDING: f32 = 0.2;
+/// A rule that runs through the middle of text lines for more than this share of
+/// its length is the text itself.
+const TEXT_STROKE_SHARE: f32 = 0.6;
+/// A table has this many columns at least: one column is a list, or a box.
+const MIN_COLUMNS: usize = 2;
+/// A length that another is divided by counts as this many pixels at least, so
+/// that shares and ratios stay finite.
+const MIN_DIVISOR_PX: f32 = 1.0;
 
 /// A line's axis-aligned box: what the grid work is done on.
 #[derive(Clone, Debug)]
@@ -101,23 +120,10 @@ pub fn find_tables_turned(
 /// Finds the tables among a page's lines. With the page `image`, ruled tables are
 /// found from their rules; without it (a PDF text layer), only from alignment.
 pub fn find_tables(lines: &[Line], image: Option<&GrayImage>) -> Vec<Table> {
-    let items: Vec<Item> = lines
-        .iter()
-        .enumerate()
-        .filter(|(_, l)| !l.text.trim().is_empty())
-        .map(|(id, l)| {
-            let (x0, y0, x1, y1) = bounds(&l.quad);
-            Item {
-                id,
-                x0,
-                y0,
-                x1,
-                y1,
-                text: l.text.trim().to_owned(),
-            }
-        })
-        .collect();
-    let text_height = median(items.iter().map(Item::height)).unwrap_or(16.0).max(4.0);
+    let items = items(lines);
+    let text_height = median(items.iter().map(Item::height))
+        .unwrap_or(DEFAULT_TEXT_HEIGHT)
+        .max(MIN_TEXT_HEIGHT);
     let mut rules = image.map(|img| find_rules(img, text_height)).unwrap_or_default();
     rules.retain(|r| !is_text_stroke(r, &items));
 
@@ -153,13 +159,33 @@ pub fn find_tables(lines: &[Line], image: Option<&GrayImage>) -> Vec<Table> {
     tables
 }
 
+/// The boxes of the lines that have text, each with its line's index.
+fn items(lines: &[Line]) -> Vec<Item> {
+    lines
+        .iter()
+        .enumerate()
+        .filter(|(_, l)| !l.text.trim().is_empty())
+        .map(|(id, l)| {
+            let (x0, y0, x1, y1) = bounds(&l.quad);
+            Item {
+                id,
+                x0,
+                y0,
+                x1,
+                y1,
+                text: l.text.trim().to_owned(),
+            }
+        })
+        .collect()
+}
+
 /// A "rule" that runs mostly through the middle of text lines is the text itself
 /// (small print is a row of thin strokes) or strokes of its letters.
 fn is_text_stroke(rule: &Rule, items: &[Item]) -> bool {
     let inside: f32 = items
         .iter()
         .map(|it| {
-            let margin = 0.2 * it.height();
+            let margin = TEXT_BOX_PADDING * it.height();
             let (across0, across1, along0, along1) = if rule.horizontal {
                 (it.y0 + margin, it.y1 - margin, it.x0, it.x1)
             } else {
@@ -172,9 +198,10 @@ fn is_text_stroke(rule: &Rule, items: &[Item]) -> bool {
             }
         })
         .sum();
-    inside > 0.6 * rule.length()
+    inside > TEXT_STROKE_SHARE * rule.length()
 }
 
+/// The middle of the values (the upper middle of an even count), `None` of none.
 fn median(values: impl Iterator<Item = f32>) -> Option<f32> {
     let mut v: Vec<f32> = values.collect();
     if v.is_empty() {
@@ -184,190 +211,6 @@ fn median(values: impl Iterator<Item = f32>) -> Option<f32> {
     Some(v[v.len() / 2])
 }
 
-/// How a line's text lies across column edges.
-enum Placement {
-    /// Within one column, or split between columns at spaces that fall on the
-    /// edges: each word with its estimated centre.
-    Words(Vec<(String, f32)>),
-    /// One piece of text across the columns in this range (a spanning heading).
-    Spans(usize, usize),
-}
-
-/// Places a line's text in the columns. Character positions are estimated by
-/// spreading the characters evenly over the line's width; a column edge inside
-/// the line that falls on a space splits it, one that falls inside a word makes
-/// the line span those columns.
-fn place(item: &Item, column_edges: &[f32], text_height: f32) -> Placement {
-    let n = column_edges.len() - 1;
-    let first = slot(column_edges, item.x0 + text_height * 0.3);
-    let last = slot(column_edges, item.x1 - text_height * 0.3).max(first);
-    if first == last || n == 1 {
-        return Placement::Words(vec![(item.text.clone(), item.cx())]);
-    }
-    let chars: Vec<char> = item.text.chars().collect();
-    let per_char = (item.x1 - item.x0) / chars.len().max(1) as f32;
-    let tolerance = per_char * 1.5;
-    // Words with their x ranges.
-    let mut words: Vec<(String, f32, f32)> = Vec::new();
-    let mut start = None;
-    for (i, ch) in chars.iter().chain(std::iter::once(&' ')).enumerate() {
-        match (ch.is_whitespace(), start) {
-            (false, None) => start = Some(i),
-            (true, Some(s)) => {
-                let word: String = chars[s..i].iter().collect();
-                words.push((word, item.x0 + s as f32 * per_char, item.x0 + i as f32 * per_char));
-                start = None;
-            }
-            _ => {}
-        }
-    }
-    let edges_inside = &column_edges[first + 1..=last];
-    let cuts_a_word = edges_inside
-        .iter()
-        .any(|&e| words.iter().any(|(_, a, b)| e > a + tolerance && e < b - tolerance));
-    if cuts_a_word || words.len() < 2 {
-        return Placement::Spans(first, last);
-    }
-    Placement::Words(words.into_iter().map(|(w, a, b)| (w, (a + b) / 2.0)).collect())
-}
-
-/// Fills a grid with the text of the lines inside it.
-fn fill(grid: &GridSpec, members: &[&Item], text_height: f32) -> Table {
-    let (rows, columns) = (grid.rows(), grid.columns());
-    // Which cell owns each slot.
-    let mut owner = vec![vec![usize::MAX; columns]; rows];
-    let mut cells: Vec<TableCell> = Vec::new();
-    let mut spans: Vec<(usize, usize, usize, usize)> = grid.merged.clone();
-    spans.sort();
-    for row in 0..rows {
-        for column in 0..columns {
-            if owner[row][column] != usize::MAX {
-                continue;
-            }
-            let (row_span, column_span) = spans
-                .iter()
-                .find(|s| s.0 == row && s.1 == column)
-                .map(|s| (s.2, s.3))
-                .unwrap_or((1, 1));
-            let id = cells.len();
-            for owners in owner.iter_mut().skip(row).take(row_span) {
-                for slot in owners.iter_mut().skip(column).take(column_span) {
-                    *slot = id;
-                }
-            }
-            cells.push(TableCell {
-                row,
-                column,
-                row_span,
-                column_span,
-                ..TableCell::default()
-            });
-        }
-    }
-    let mut pieces: Vec<Piece> = Vec::new();
-    for item in members {
-        let row = slot(&grid.row_edges, item.cy());
-        match place(item, &grid.column_edges, text_height) {
-            Placement::Words(words) => {
-                for (word, x) in words {
-                    let cell = owner[row][slot(&grid.column_edges, x)];
-                    pieces.push(Piece {
-                        cell,
-                        y: item.cy(),
-                        x,
-                        text: word,
-                        line: item.id,
-                    });
-                }
-            }
-            Placement::Spans(..) => {
-                let cell = owner[row][slot(&grid.column_edges, item.cx())];
-                pieces.push(Piece {
-                    cell,
-                    y: item.cy(),
-                    x: item.x0,
-                    text: item.text.clone(),
-                    line: item.id,
-                });
-            }
-        }
-    }
-    for piece in in_reading_order(pieces, text_height) {
-        let c = &mut cells[piece.cell];
-        join_text(&mut c.text, &piece.text);
-        if c.line_ids.last() != Some(&piece.line) && !c.line_ids.contains(&piece.line) {
-            c.line_ids.push(piece.line);
-        }
-    }
-    let last_row = grid.row_edges.len() - 1;
-    let last_column = grid.column_edges.len() - 1;
-    Table {
-        kind: grid.kind,
-        bbox: [
-            grid.column_edges[0],
-            grid.row_edges[0],
-            grid.column_edges[last_column],
-            grid.row_edges[last_row],
-        ],
-        rows,
-        columns,
-        row_edges: grid.row_edges.clone(),
-        column_edges: grid.column_edges.clone(),
-        header_rows: grid.header_rows.min(rows),
-        cells,
-        turned: 0.0,
-    }
-}
-
-/// A piece of a cell's text: a line, or a word of a line split across columns.
-#[derive(Clone, Debug, PartialEq)]
-struct Piece {
-    /// Index of the cell it falls in.
-    cell: usize,
-    /// Its centre's height and its left edge, page pixels.
-    y: f32,
-    x: f32,
-    text: String,
-    /// Id of the line it comes from.
-    line: usize,
-}
-
-/// A cell's pieces of text in reading order: top to bottom by rows, left to right
-/// within a row. Pieces whose centres lie within half a text height of the
-/// previous piece share its row. ("Within half a height" is not transitive, so
-/// rows are formed first, walking down each cell, and then sorted: a comparator
-/// saying "equal" for nearby rows is no total order and makes `sort_by` panic.)
-fn in_reading_order(mut pieces: Vec<Piece>, text_height: f32) -> impl Iterator<Item = Piece> {
-    pieces.sort_by(|a, b| a.cell.cmp(&b.cell).then(a.y.total_cmp(&b.y)));
-    let mut rows = Vec::with_capacity(pieces.len());
-    let mut row = 0usize;
-    for (k, piece) in pieces.iter().enumerate() {
-        if k > 0 {
-            let previous = &pieces[k - 1];
-            // Half a text height apart: the next row of a wrapped cell, not the same one.
-            if previous.cell != piece.cell || piece.y - previous.y >= text_height * 0.5 {
-                row += 1;
-            }
-        }
-        rows.push(row);
-    }
-    let mut keyed: Vec<(usize, Piece)> = rows.into_iter().zip(pieces).collect();
-    keyed.sort_by(|a, b| a.0.cmp(&b.0).then(a.1.x.total_cmp(&b.1.x)));
-    keyed.into_iter().map(|(_, piece)| piece)
-}
-
-/// Appends a piece of a cell's text: with a space between words, with nothing
-/// between Chinese or Japanese characters.
-fn join_text(text: &mut String, piece: &str) {
-    if let (Some(a), Some(b)) = (text.chars().last(), piece.chars().next())
-        && !is_cjk(a)
-        && !is_cjk(b)
-    {
-        text.push(' ');
-    }
-    text.push_str(piece);
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -375,76 +218,6 @@ mod tests {
 
     pub(super) fn line(text: &str, x0: f32, y0: f32, x1: f32, y1: f32) -> Line {
         Line::read(text.to_owned(), axis_aligned(x0, y0, x1, y1), 0.95, 0.9)
-    }
-
-    fn piece(cell: usize, y: f32, x: f32, line: usize) -> Piece {
-        Piece {
-            cell,
-            y,
-            x,
-            text: format!("w{line}"),
-            line,
-        }
-    }
-
-    #[test]
-    fn pieces_on_staggered_heights_are_ordered_as_one_row_per_cell() {
-        // Each piece sits a sixth of a text height below the last of its cell: every
-        // neighbour is "the same row", the first and the last are not.
-        let pieces: Vec<_> = (0..40)
-            .map(|k| piece(k % 2, k as f32 * 2.0, (40 - k) as f32, k))
-            .collect();
-        let ordered: Vec<_> = in_reading_order(pieces, 12.0).map(|p| p.line).collect();
-        assert_eq!(ordered.len(), 40);
-        let (first_cell, second_cell) = ordered.split_at(20);
-        assert!(first_cell.iter().all(|id| id % 2 == 0), "cell 0 first");
-        assert!(second_cell.iter().all(|id| id % 2 == 1));
-        // One chained row per cell: left to right.
-        assert_eq!(first_cell[0], 38);
-        assert_eq!(first_cell[19], 0);
-    }
-
-    #[test]
-    fn pieces_rows_apart_read_top_to_bottom_then_left_to_right() {
-        let pieces = vec![piece(0, 30.0, 0.0, 2), piece(0, 10.0, 50.0, 1), piece(0, 12.0, 0.0, 0)];
-        let lines: Vec<_> = in_reading_order(pieces, 12.0).map(|p| p.line).collect();
-        assert_eq!(lines, [0, 1, 2]);
-    }
-
-    #[test]
-    fn a_line_across_a_column_edge_splits_at_the_space_on_it_or_spans() {
-        let edges = [0.0, 100.0, 200.0, 300.0];
-        let item = |text: &str, x0, x1| Item {
-            id: 0,
-            x0,
-            y0: 0.0,
-            x1,
-            y1: 10.0,
-            text: text.to_owned(),
-        };
-        // "45 35": the edge at 100 falls on the space.
-        match place(&item("45 35", 80.0, 130.0), &edges, 10.0) {
-            Placement::Words(w) => assert_eq!(w.iter().map(|p| p.0.as_str()).collect::<Vec<_>>(), ["45", "35"]),
-            Placement::Spans(..) => panic!("should split"),
-        }
-        // A heading centred over three columns: an edge cuts a word.
-        assert!(matches!(
-            place(&item("General Practitioners", 40.0, 250.0), &edges, 10.0),
-            Placement::Spans(0, 2)
-        ));
-        // Within one column.
-        assert!(matches!(place(&item("7.1", 10.0, 40.0), &edges, 10.0), Placement::Words(w) if w.len() == 1));
-    }
-
-    #[test]
-    fn cell_text_joins_words_with_spaces_and_chinese_without() {
-        let mut t = String::new();
-        join_text(&mut t, "most effective");
-        join_text(&mut t, "way");
-        assert_eq!(t, "most effective way");
-        let mut t = String::from("丘陵");
-        join_text(&mut t, "沟壑区");
-        assert_eq!(t, "丘陵沟壑区");
     }
 
     fn blank(w: u32, h: u32) -> GrayImage {

@@ -1,8 +1,30 @@
 //! Ruled tables: rules that cross one another make a grid; a missing stretch of
 //! rule between two slots merges them into one cell.
 
-use super::{GridSpec, Rule};
+use super::{GridSpec, MIN_COLUMNS, MIN_DIVISOR_PX, Rule};
 use crate::result::TableKind;
+
+/// Rules cross when one reaches within this many text heights of the other
+/// (a drawn grid's rules stop a little short of each other, or overshoot)…
+const CROSSING_TOLERANCE_HEIGHTS: f32 = 0.4;
+/// … but never closer than this many pixels (small print still has stroke width)…
+const MIN_CROSSING_TOLERANCE: f32 = 3.0;
+/// … nor further than this many (large print does not make rules meet from afar).
+const MAX_CROSSING_TOLERANCE: f32 = 12.0;
+/// A grid narrower than this many text heights holds no table (a box, a frame).
+const MIN_GRID_WIDTH_HEIGHTS: f32 = 3.0;
+/// A grid lower than this many text heights holds no row of text.
+const MIN_GRID_HEIGHT_HEIGHTS: f32 = 1.5;
+/// A grid has this many horizontal rules at least: a top and a bottom.
+const MIN_HORIZONTAL_RULES: usize = 2;
+/// Slots narrower or shorter than this many text heights are double rules, not slots.
+const MIN_SLOT_HEIGHTS: f32 = 0.5;
+/// Rules covering less than this share of the edge between two slots leave them
+/// one cell.
+const SEPARATING_COVERAGE: f32 = 0.5;
+
+/// Merged cells as (row, column, row span, column span), as in [`GridSpec`].
+type Merged = (usize, usize, usize, usize);
 
 /// The representative of `i`'s set in a union-find forest, halving paths on the way.
 fn root(parent: &mut [usize], mut i: usize) -> usize {
@@ -15,7 +37,16 @@ fn root(parent: &mut [usize], mut i: usize) -> usize {
 
 /// The grids the rules draw, each with the rules that drew it.
 pub(super) fn grids(rules: &[Rule], text_height: f32) -> Vec<(GridSpec, Vec<Rule>)> {
-    let tolerance = (0.4 * text_height).clamp(3.0, 12.0);
+    let tolerance = (CROSSING_TOLERANCE_HEIGHTS * text_height).clamp(MIN_CROSSING_TOLERANCE, MAX_CROSSING_TOLERANCE);
+    crossing_groups(rules, tolerance)
+        .into_iter()
+        .filter_map(|group| grid(&group, text_height, tolerance).map(|g| (g, group)))
+        .collect()
+}
+
+/// The rules in groups that cross one another (within `tolerance`), each group
+/// in the rules' order, the groups in the order of their first rules.
+fn crossing_groups(rules: &[Rule], tolerance: f32) -> Vec<Vec<Rule>> {
     let n = rules.len();
     let mut parent: Vec<usize> = (0..n).collect();
     for i in 0..n {
@@ -46,9 +77,6 @@ pub(super) fn grids(rules: &[Rule], text_height: f32) -> Vec<(GridSpec, Vec<Rule
         groups[group_of_root[r]].push(*rule);
     }
     groups
-        .into_iter()
-        .filter_map(|group| grid(&group, text_height, tolerance).map(|g| (g, group)))
-        .collect()
 }
 
 /// Positions closer than `tolerance` become one (their mean).
@@ -85,15 +113,53 @@ fn coverage(rules: &[&Rule], position: f32, from: f32, to: f32, tolerance: f32) 
             reach = b;
         }
     }
-    covered / (to - from).max(1.0)
+    covered / (to - from).max(MIN_DIVISOR_PX)
 }
 
+/// The grid a group of crossing rules draws, if it is a table's.
 fn grid(group: &[Rule], text_height: f32, tolerance: f32) -> Option<GridSpec> {
     let horizontal: Vec<&Rule> = group.iter().filter(|r| r.horizontal).collect();
     let vertical: Vec<&Rule> = group.iter().filter(|r| !r.horizontal).collect();
-    if horizontal.len() < 2 || vertical.is_empty() {
+    if horizontal.len() < MIN_HORIZONTAL_RULES || vertical.is_empty() {
         return None;
     }
+    let (x0, y0, x1, y1) = extent(&horizontal, &vertical);
+    if x1 - x0 < MIN_GRID_WIDTH_HEIGHTS * text_height || y1 - y0 < MIN_GRID_HEIGHT_HEIGHTS * text_height {
+        return None;
+    }
+    let min_slot = (MIN_SLOT_HEIGHTS * text_height).max(tolerance);
+    let column_edges = cluster(
+        [x0, x1]
+            .into_iter()
+            .chain(vertical.iter().map(|r| r.position))
+            .collect(),
+        min_slot,
+    );
+    let row_edges = cluster(
+        [y0, y1]
+            .into_iter()
+            .chain(horizontal.iter().map(|r| r.position))
+            .collect(),
+        min_slot,
+    );
+    let (rows, columns) = (row_edges.len() - 1, column_edges.len() - 1);
+    if rows < 1 || columns < MIN_COLUMNS {
+        return None;
+    }
+    let mut groups = slots_no_rule_separates(&horizontal, &vertical, &row_edges, &column_edges, tolerance);
+    let merged = rectangles(&mut groups, rows, columns);
+    let header_rows = header_rows(&merged, rows);
+    Some(GridSpec {
+        kind: TableKind::Ruled,
+        row_edges,
+        column_edges,
+        merged,
+        header_rows,
+    })
+}
+
+/// The box the rules span: (left, top, right, bottom).
+fn extent(horizontal: &[&Rule], vertical: &[&Rule]) -> (f32, f32, f32, f32) {
     let x0 = horizontal
         .iter()
         .map(|r| r.start)
@@ -114,30 +180,19 @@ fn grid(group: &[Rule], text_height: f32, tolerance: f32) -> Option<GridSpec> {
         .map(|r| r.end)
         .chain(horizontal.iter().map(|r| r.position))
         .fold(f32::MIN, f32::max);
-    if x1 - x0 < 3.0 * text_height || y1 - y0 < 1.5 * text_height {
-        return None;
-    }
-    // Slots narrower or shorter than half a line are double rules, not slots.
-    let min_slot = (0.5 * text_height).max(tolerance);
-    let column_edges = cluster(
-        [x0, x1]
-            .into_iter()
-            .chain(vertical.iter().map(|r| r.position))
-            .collect(),
-        min_slot,
-    );
-    let row_edges = cluster(
-        [y0, y1]
-            .into_iter()
-            .chain(horizontal.iter().map(|r| r.position))
-            .collect(),
-        min_slot,
-    );
+    (x0, y0, x1, y1)
+}
+
+/// The grid's slots (row by row, `columns` a row) in a union-find forest where
+/// neighbouring slots that no rule separates are one set.
+fn slots_no_rule_separates(
+    horizontal: &[&Rule],
+    vertical: &[&Rule],
+    row_edges: &[f32],
+    column_edges: &[f32],
+    tolerance: f32,
+) -> Vec<usize> {
     let (rows, columns) = (row_edges.len() - 1, column_edges.len() - 1);
-    if rows < 1 || columns < 2 {
-        return None;
-    }
-    // Merge slots that no rule separates.
     let index = |r: usize, c: usize| r * columns + c;
     let mut parent: Vec<usize> = (0..rows * columns).collect();
     let join = |parent: &mut Vec<usize>, a: usize, b: usize| {
@@ -147,34 +202,35 @@ fn grid(group: &[Rule], text_height: f32, tolerance: f32) -> Option<GridSpec> {
     for r in 0..rows {
         for c in 0..columns {
             if c + 1 < columns
-                && coverage(
-                    &vertical,
-                    column_edges[c + 1],
-                    row_edges[r],
-                    row_edges[r + 1],
-                    tolerance,
-                ) < 0.5
+                && coverage(vertical, column_edges[c + 1], row_edges[r], row_edges[r + 1], tolerance)
+                    < SEPARATING_COVERAGE
             {
                 join(&mut parent, index(r, c), index(r, c + 1));
             }
             if r + 1 < rows
                 && coverage(
-                    &horizontal,
+                    horizontal,
                     row_edges[r + 1],
                     column_edges[c],
                     column_edges[c + 1],
                     tolerance,
-                ) < 0.5
+                ) < SEPARATING_COVERAGE
             {
                 join(&mut parent, index(r, c), index(r + 1, c));
             }
         }
     }
-    // Each group of slots is a cell if it is a rectangle; other shapes stay unmerged.
+    parent
+}
+
+/// The merged cells: each set of more than one slot that is a rectangle, sorted.
+/// Sets of other shapes stay unmerged.
+fn rectangles(parent: &mut [usize], rows: usize, columns: usize) -> Vec<Merged> {
+    // Per set: first row, first column, last row, last column, slots.
     let mut extent: std::collections::HashMap<usize, (usize, usize, usize, usize, usize)> = Default::default();
     for r in 0..rows {
         for c in 0..columns {
-            let g = root(&mut parent, index(r, c));
+            let g = root(parent, r * columns + c);
             let e = extent.entry(g).or_insert((r, c, r, c, 0));
             e.0 = e.0.min(r);
             e.1 = e.1.min(c);
@@ -183,27 +239,24 @@ fn grid(group: &[Rule], text_height: f32, tolerance: f32) -> Option<GridSpec> {
             e.4 += 1;
         }
     }
-    let mut merged: Vec<(usize, usize, usize, usize)> = extent
+    let mut merged: Vec<Merged> = extent
         .values()
         .filter(|e| (e.2 - e.0 + 1) * (e.3 - e.1 + 1) == e.4 && e.4 > 1)
         .map(|e| (e.0, e.1, e.2 - e.0 + 1, e.3 - e.1 + 1))
         .collect();
     merged.sort();
-    // The header: the rows that the first row's cells reach down to.
-    let header_rows = merged
+    merged
+}
+
+/// The header: the rows that the first row's cells reach down to.
+fn header_rows(merged: &[Merged], rows: usize) -> usize {
+    merged
         .iter()
         .filter(|m| m.0 == 0)
         .map(|m| m.2)
         .max()
         .unwrap_or(1)
-        .min(rows);
-    Some(GridSpec {
-        kind: TableKind::Ruled,
-        row_edges,
-        column_edges,
-        merged,
-        header_rows,
-    })
+        .min(rows)
 }
 
 #[cfg(test)]

@@ -27,21 +27,42 @@ const CONTRAST: i16 = 28;
 const MAX_THICKNESS: usize = 4;
 /// Breaks in a rule up to this long are bridged (crossings, faint spots).
 const MAX_BREAK: usize = 4;
+/// A horizontal rule is this many text heights long at least (longer than two
+/// characters are wide)…
+const MIN_HORIZONTAL_HEIGHTS: f32 = 2.0;
+/// … and this many pixels at least.
+const MIN_HORIZONTAL_PX: f32 = 12.0;
+/// A vertical rule is this many text heights tall at least (taller than a line
+/// of text)…
+const MIN_VERTICAL_HEIGHTS: f32 = 1.25;
+/// … and this many pixels at least.
+const MIN_VERTICAL_PX: f32 = 10.0;
+/// Runs are gathered this many times shorter than a rule: a rule drawn a little
+/// aslant is a staircase of short runs.
+const RUNS_PER_RULE: usize = 3;
+/// A rule rises at most one pixel (beyond its thickness) per this many along it:
+/// no steeper than about 3°.
+const RUN_PER_RISE: usize = 16;
+/// A rule takes runs from pixel rows up to this many below its last one.
+const MAX_ROW_STEP: usize = 2;
 
 /// Finds the rules on a page. `text_height` (a typical line's height) scales the
 /// shortest rule kept: a horizontal one must be longer than two characters are
 /// wide, a vertical one taller than a line of text, so strokes of letters never count.
 pub fn find_rules(gray: &GrayImage, text_height: f32) -> Vec<Rule> {
-    let min_horizontal = (2.0 * text_height).max(12.0) as usize;
-    let min_vertical = (1.25 * text_height).max(10.0) as usize;
+    let min_horizontal = (MIN_HORIZONTAL_HEIGHTS * text_height).max(MIN_HORIZONTAL_PX) as usize;
+    let min_vertical = (MIN_VERTICAL_HEIGHTS * text_height).max(MIN_VERTICAL_PX) as usize;
     let (w, h) = (gray.width() as usize, gray.height() as usize);
     let pixels = gray.as_raw();
-    // Runs are gathered short and joined: a rule drawn a little aslant is a
-    // staircase of short runs.
-    let mut rules = runs_to_rules(&thin_line_runs(pixels, w, h, min_horizontal / 3), true, min_horizontal);
+    // Runs are gathered short and joined.
+    let mut rules = runs_to_rules(
+        &thin_line_runs(pixels, w, h, min_horizontal / RUNS_PER_RULE),
+        true,
+        min_horizontal,
+    );
     let transposed = transpose(pixels, w, h);
     rules.extend(runs_to_rules(
-        &thin_line_runs(&transposed, h, w, min_vertical / 3),
+        &thin_line_runs(&transposed, h, w, min_vertical / RUNS_PER_RULE),
         false,
         min_vertical,
     ));
@@ -126,7 +147,7 @@ fn runs_to_rules(runs: &[Run], horizontal: bool, min_len: usize) -> Vec<Rule> {
     let mut close = |r: Open| {
         let length = r.x1 + 1 - r.x0;
         let rise = r.last_row - r.first_row;
-        if length >= min_len && rise <= MAX_THICKNESS + length / 16 {
+        if length >= min_len && rise <= MAX_THICKNESS + length / RUN_PER_RISE {
             done.push(Rule {
                 horizontal,
                 position: r.row_sum as f32 / r.runs as f32,
@@ -139,7 +160,7 @@ fn runs_to_rules(runs: &[Run], horizontal: bool, min_len: usize) -> Vec<Rule> {
         // Rules whose last row is too far above can take no more runs.
         let mut i = 0;
         while i < open.len() {
-            if open[i].last_row + 2 < y {
+            if open[i].last_row + MAX_ROW_STEP < y {
                 close(open.swap_remove(i));
             } else {
                 i += 1;
