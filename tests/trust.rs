@@ -110,6 +110,35 @@ fn args_of(paths: &[PathBuf]) -> Vec<&str> {
     paths.iter().map(|p| p.to_str().expect("utf-8 path")).collect()
 }
 
+/// strace options that follow every thread and log socket calls (and the files
+/// opened, to show the models loaded) to the file named next.
+const NETWORK_TRACE: [&str; 9] = [
+    "-f",
+    "-qq",
+    "-s",
+    "256",
+    "-e",
+    "signal=none",
+    "-e",
+    "trace=%network,openat",
+    "-o",
+];
+
+/// strace options that follow every thread and log every call naming a file or
+/// descriptor, descriptors resolved to their paths (`-y`), to the file named next.
+const FILE_TRACE: [&str; 10] = [
+    "-f",
+    "-qq",
+    "-y",
+    "-s",
+    "4096",
+    "-e",
+    "signal=none",
+    "-e",
+    "trace=%file,%desc",
+    "-o",
+];
+
 /// The system calls in an strace log that open a socket other than a local
 /// (AF_UNIX) one, or address an internet host.
 fn non_local_sockets(log: &str) -> Vec<&str> {
@@ -126,17 +155,7 @@ fn the_command_line_opens_no_internet_socket() {
     let out = sandbox.path("out");
     let mut command = traced_command_line(&sandbox);
     command
-        .args([
-            "-f",
-            "-qq",
-            "-s",
-            "256",
-            "-e",
-            "signal=none",
-            "-e",
-            "trace=%network,openat",
-            "-o",
-        ])
+        .args(NETWORK_TRACE)
         .arg(&log)
         .arg("--")
         .arg(BIN)
@@ -249,18 +268,7 @@ fn the_command_line_writes_only_into_the_output_folder() {
     let out = sandbox.path("out").canonicalize().expect("out");
     let mut command = traced_command_line(&sandbox);
     command
-        .args([
-            "-f",
-            "-qq",
-            "-y",
-            "-s",
-            "4096",
-            "-e",
-            "signal=none",
-            "-e",
-            "trace=%file,%desc",
-            "-o",
-        ])
+        .args(FILE_TRACE)
         .arg(&log)
         .arg("--")
         .arg(BIN)
@@ -377,17 +385,7 @@ fn the_window_reading_a_pdf_opens_no_internet_socket() {
     // `--measure-frames` reads the files in a real window, then closes it.
     let mut window = sandbox.command("strace");
     window
-        .args([
-            "-f",
-            "-qq",
-            "-s",
-            "256",
-            "-e",
-            "signal=none",
-            "-e",
-            "trace=%network,openat",
-            "-o",
-        ])
+        .args(NETWORK_TRACE)
         .arg(&log)
         .arg("--")
         .arg(BIN)

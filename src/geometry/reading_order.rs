@@ -56,10 +56,16 @@ pub fn reading_order(quads: &[Quad]) -> Vec<usize> {
 
 /// Indices of `quads` in reading order on a page tilted `skew` degrees clockwise.
 pub fn levelled_order(quads: &[Quad], skew: f32) -> Vec<usize> {
+    reading_order(&levelled(quads, skew))
+}
+
+/// `quads` turned by `-skew` degrees: a page tilted `skew` degrees clockwise laid level.
+fn levelled(quads: &[Quad], skew: f32) -> Vec<Quad> {
     let (sin, cos) = (-skew).to_radians().sin_cos();
-    let level = |q: &Quad| q.map(|p| Point::new(p.x * cos - p.y * sin, p.x * sin + p.y * cos));
-    let levelled: Vec<Quad> = quads.iter().map(level).collect();
-    reading_order(&levelled)
+    quads
+        .iter()
+        .map(|q| q.map(|p| Point::new(p.x * cos - p.y * sin, p.x * sin + p.y * cos)))
+        .collect()
 }
 
 /// Indices of `quads` in reading order on a page whose lines read in different
@@ -76,14 +82,10 @@ pub fn order_by_direction(quads: &[Quad], reads_along: &[usize], skew: f32) -> V
     for i in 0..quads.len() {
         present[direction(i)] = true;
     }
-    if present.iter().filter(|&&p| p).count() <= 1 && !present[1..].contains(&true) {
+    if !present[1..].contains(&true) {
         return levelled_order(quads, skew);
     }
-    let (sin, cos) = (-skew).to_radians().sin_cos();
-    let levelled: Vec<Quad> = quads
-        .iter()
-        .map(|q| q.map(|p| Point::new(p.x * cos - p.y * sin, p.x * sin + p.y * cos)))
-        .collect();
+    let levelled = levelled(quads, skew);
     let mut blocks: Vec<Vec<usize>> = Vec::new();
     for quarter in (0..4).filter(|&q| present[q]) {
         // The page as this direction's lines see it: turned so that they read left to right.
@@ -99,17 +101,17 @@ pub fn order_by_direction(quads: &[Quad], reads_along: &[usize], skew: f32) -> V
             let (_, y0, _, y1) = bounds(&upright[i]);
             (y0 + y1) / 2.0
         };
-        // A line of another direction between two rows, within this group's width.
-        let between = |above: f32, below: f32| {
-            (0..quads.len()).any(|f| {
-                if direction(f) == quarter {
-                    return false;
-                }
+        // The heights of the other directions' lines within this group's width.
+        let foreign: Vec<f32> = (0..quads.len())
+            .filter(|&f| direction(f) != quarter)
+            .filter(|&f| {
                 let (x0, _, x1, _) = bounds(&upright[f]);
-                let y = centre_y(f);
-                y > above && y < below && x1 > span_x0 && x0 < span_x1
+                x1 > span_x0 && x0 < span_x1
             })
-        };
+            .map(centre_y)
+            .collect();
+        // A line of another direction between two rows.
+        let between = |above: f32, below: f32| foreign.iter().any(|&y| y > above && y < below);
         let mut block = Vec::new();
         for (k, &i) in order.iter().enumerate() {
             if k > 0 {
