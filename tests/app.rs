@@ -505,3 +505,55 @@ fn fields_and_tables_are_shown_copied_corrected_and_exported() {
     let sheet = book.worksheet_range("prices.png p1 table 1").expect("table sheet");
     assert_eq!(sheet.get_value((2, 1)), Some(&Data::String("4.50".into())));
 }
+
+/// Set only in the child process the test below starts: a bug inside one file's
+/// work (debug builds panic in the analysis of the file it names).
+const PANIC_IN_ANALYSIS: &str = "OCRDESK_TEST_PANIC_IN_ANALYSIS";
+
+#[test]
+fn a_panic_in_one_files_analysis_fails_that_file_and_the_batch_goes_on() {
+    if std::env::var_os(PANIC_IN_ANALYSIS).is_none() {
+        // The variable must be set before any thread starts: run this test again
+        // in a process of its own that has it from the start.
+        let me = std::env::current_exe().expect("the test binary");
+        let out = std::process::Command::new(me)
+            .args([
+                "--exact",
+                "a_panic_in_one_files_analysis_fails_that_file_and_the_batch_goes_on",
+            ])
+            .env(PANIC_IN_ANALYSIS, "second.png")
+            .output()
+            .expect("the test binary runs");
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            out.status.success() && stdout.contains("1 passed"),
+            "{stdout}\n{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        return;
+    }
+    let dir = temp_dir();
+    let files: Vec<_> = ["first.png", "second.png", "third.png"]
+        .iter()
+        .map(|name| save(&page(&["Receipt 42", "Total 9.99"], 30.0, 30.0), dir.path(), name))
+        .collect();
+    let desktop = FakeDesktop::default();
+    let mut harness = harness(Settings::default(), &desktop, files);
+    wait_for(&mut harness, "all three files", all_read);
+    let files = &harness.state().session.files;
+    assert_eq!(files[0].state, FileState::Done);
+    assert_eq!(files[2].state, FileState::Done);
+    let FileState::Failed(reason) = &files[1].state else {
+        panic!("the second file should have failed: {:?}", files[1].state);
+    };
+    assert!(
+        reason.starts_with("internal error: deliberate panic in the analysis of"),
+        "{reason}"
+    );
+    // The failed row shows its reason; the status line counts both outcomes.
+    harness.get_by_label(&format!("failed: {reason}"));
+    harness.get_by_label_contains("Files read: 2 · failed: 1 · pages: 2");
+    // The files read are whole: their lines are there.
+    let texts: Vec<&str> = files[2].pages[0].page.lines.iter().map(|l| l.text.as_str()).collect();
+    assert_eq!(texts, ["Receipt 42", "Total 9.99"]);
+}
