@@ -67,7 +67,7 @@ fn main() -> anyhow::Result<()> {
             warnings: Vec::new(),
             timings: text.timings,
         };
-        extract(&mut result, Some(&page.image), Extract::ALL);
+        extract(&mut result, Some(&page.image), text.level_view.as_ref(), Extract::ALL);
         let ours = |field: &str| result.fields.iter().find(|f| f.name == field).map(|f| f.value.clone());
         n += 1;
         let truth_date = truth["date"].as_str().unwrap_or_default();

@@ -99,6 +99,11 @@ pub struct OcrArgs {
     /// Write one result file per input into this folder instead of printing to stdout.
     #[arg(long, short)]
     pub out: Option<PathBuf>,
+    /// Write what each stage of the engine produced on every page into this
+    /// folder: the detector's probability map (PNG), each line's crop, and one
+    /// JSON file per stage. For finding out why a line reads wrong.
+    #[arg(long, value_name = "DIR")]
+    pub debug_dir: Option<PathBuf>,
     /// Analyses of each page: `tables` (to the page's `tables`); `mrz` (passport,
     /// ID-card and visa zones), `contacts` (phones, e-mail, web and postal
     /// addresses) and `fields` (label/value pairs), to its `fields`; or `none`.

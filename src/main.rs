@@ -17,7 +17,7 @@ use cli::{Cli, Command, EvalArgs, Format, OcrArgs};
 use ocrdesk::app::Launch;
 use ocrdesk::ocr::Parallelism;
 use ocrdesk::pipeline::{ReadError, read_files};
-use ocrdesk::{Document, EngineOptions, OcrEngine, export, guard};
+use ocrdesk::{Document, EngineOptions, OcrEngine, debug_dir, export, guard};
 
 fn main() -> ExitCode {
     let started = Instant::now();
@@ -76,6 +76,7 @@ fn run_ocr(args: OcrArgs) -> anyhow::Result<ExitCode> {
     };
     let engine = OcrEngine::new(EngineOptions {
         parallelism,
+        trace: args.debug_dir.is_some(),
         ..args.engine.options()
     })?;
     if let Some(dir) = &args.out {
@@ -95,6 +96,13 @@ fn run_ocr(args: OcrArgs) -> anyhow::Result<ExitCode> {
         &args.document.options(),
         args.analyses(),
         engine.options().threads,
+        &|path, page| {
+            if let Some(dir) = &args.debug_dir
+                && let Err(e) = debug_dir::write_page(dir, path, page)
+            {
+                eprintln!("warning: {}: cannot write the debug output: {e}", path.display());
+            }
+        },
         |i, result| {
             let doc = match result {
                 Ok(doc) => doc,

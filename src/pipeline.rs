@@ -15,6 +15,7 @@ use crate::error::{DocumentError, OcrError};
 use crate::geometry::reading_order::reading_order;
 use crate::guard;
 use crate::ocr::OcrEngine;
+use crate::ocr::trace::PageTrace;
 use crate::result::{Document, Line, Page, PageOrientation, StageTimings, TextSource};
 
 /// Why a file could not be read.
@@ -39,13 +40,15 @@ pub fn guarded<T>(path: &Path, work: impl FnOnce() -> Result<T, ReadError>) -> R
     })
 }
 
-/// Runs the analyses in `extract` on a page of `path` just read (its image at hand).
-pub fn analyse(path: &Path, page: &mut Page, image: Option<&RgbImage>, extract: Extract) {
+/// Runs the analyses in `extract` on a page of `path` just read (its images at
+/// hand), then lets go of the level view, which only they need.
+pub fn analyse(path: &Path, read: &mut PageRead, extract: Extract) {
     #[cfg(debug_assertions)]
     panic_if_asked(path);
     #[cfg(not(debug_assertions))]
     let _ = path;
-    analysis::extract(page, image, extract);
+    let level = read.level_view.take();
+    analysis::extract(&mut read.page, read.image.as_ref(), level.as_ref(), extract);
 }
 
 /// Test builds only: the analysis of the file named by `OCRDESK_TEST_PANIC_IN_ANALYSIS`
@@ -75,22 +78,22 @@ pub fn read_document(
     options: &OpenOptions,
     mut on_page: impl FnMut(&Page),
 ) -> Result<Document, ReadError> {
-    read_and_extract(engine, path, options, Extract::default(), |page| on_page(page))
+    read_and_extract(engine, path, options, Extract::default(), |read| on_page(&read.page))
 }
 
 /// Like [`read_document`], and runs the analyses in `extract` on each page while
-/// its image is at hand.
+/// its image is at hand; `on_page` sees the page analysed, with its image.
 pub fn read_and_extract(
     engine: &OcrEngine,
     path: &Path,
     options: &OpenOptions,
     extract: Extract,
-    mut on_page: impl FnMut(&Page),
+    mut on_page: impl FnMut(&PageRead),
 ) -> Result<Document, ReadError> {
     let mut pages = Vec::new();
     let page_count = read_pages(engine, path, options, |mut read| {
-        analyse(path, &mut read.page, read.image.as_ref(), extract);
-        on_page(&read.page);
+        analyse(path, &mut read, extract);
+        on_page(&read);
         pages.push(read.page);
         ControlFlow::Continue(())
     })?;
@@ -107,6 +110,11 @@ pub struct PageRead {
     /// The page image: always for OCR'd pages, for text-layer pages only when
     /// [`OpenOptions::render_text_pages`] is set.
     pub image: Option<RgbImage>,
+    /// The page laid upright and level, when the engine turned it to read it:
+    /// for the analyses, dropped once they ran.
+    pub level_view: Option<RgbImage>,
+    /// What each stage of the engine produced, when its `trace` option is on.
+    pub trace: Option<Box<PageTrace>>,
     /// Position among the selected pages (0-based) and how many were selected.
     pub position: usize,
     pub selected: usize,
@@ -135,7 +143,9 @@ fn read_pages_unguarded(
     let page_count = document::for_each_page(path, options, |source| {
         let decode_ms = ms(opened);
         let read = match source.content {
-            PageContent::Image(image) => engine.read(&image).map(|text| {
+            PageContent::Image(image) => engine.read(&image).map(|mut text| {
+                let trace = text.trace.take();
+                let level_view = text.level_view.take();
                 let page = Page {
                     index: source.index,
                     width: image.width(),
@@ -148,20 +158,22 @@ fn read_pages_unguarded(
                     warnings: source.warnings,
                     timings: text.timings,
                 };
-                (page, Some(image))
+                (page, Some(image), level_view, trace)
             }),
             PageContent::Text(mut layer) => {
                 let image = layer.image.take();
-                Ok((text_layer_page(source.index, layer), image))
+                Ok((text_layer_page(source.index, layer), image, None, None))
             }
         };
         match read {
-            Ok((mut page, image)) => {
+            Ok((mut page, image, level_view, trace)) => {
                 page.timings.decode_ms = decode_ms;
                 page.timings.total_ms += decode_ms;
                 let flow = on_page(PageRead {
                     page,
                     image,
+                    level_view,
+                    trace,
                     position: source.position,
                     selected: source.selected,
                 });
@@ -216,14 +228,16 @@ fn ms(since: Instant) -> f64 {
 
 /// Reads many files on `workers` threads sharing one engine (build it with
 /// [`crate::ocr::Parallelism::AcrossPages`] so that each has sessions of its own).
-/// `on_result` runs on the calling thread as each file finishes, with the file's
-/// index in `paths`; a failed file never stops the others.
+/// `on_page` sees each page as it is analysed, on the worker that read it (for
+/// `--debug-dir`); `on_result` runs on the calling thread as each file finishes,
+/// with the file's index in `paths`. A failed file never stops the others.
 pub fn read_files(
     engine: &OcrEngine,
     paths: &[PathBuf],
     options: &OpenOptions,
     extract: Extract,
     workers: usize,
+    on_page: &(dyn Fn(&Path, &PageRead) + Sync),
     mut on_result: impl FnMut(usize, Result<Document, ReadError>),
 ) {
     let next = AtomicUsize::new(0);
@@ -236,7 +250,7 @@ pub fn read_files(
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(path) = paths.get(i) else { break };
-                    let read = read_and_extract(engine, path, options, extract, |_| ());
+                    let read = read_and_extract(engine, path, options, extract, |page| on_page(path, page));
                     if tx.send((i, read)).is_err() {
                         break;
                     }

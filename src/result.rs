@@ -27,6 +27,20 @@ pub struct PageOrientation {
     /// each group was read, and is ordered, the way it runs. Left out when false.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub mixed: bool,
+    /// The part of `skew` the engine straightened before reading (0 when the tilt
+    /// was too small to be worth a resampling): the page was read turned by
+    /// [`PageOrientation::level_turn`], and analyses that cut along the axes use
+    /// the same turn.
+    #[serde(skip)]
+    pub straightened: f32,
+}
+
+impl PageOrientation {
+    /// Clockwise degrees that lay the page upright and level, as the engine
+    /// read it: its direction, and its skew when that was straightened.
+    pub fn level_turn(&self) -> f32 {
+        f32::from(self.direction) - self.straightened
+    }
 }
 
 /// One text line as read.

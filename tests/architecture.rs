@@ -31,6 +31,10 @@ fn allowed(module: &str) -> Option<&'static [&'static str]> {
             "error", "guard", "text", "geometry", "imaging", "result", "assets", "document", "ocr", "analysis",
             "export", "pipeline",
         ],
+        // `--debug-dir`: writes the engine's stage trace of a page the pipeline read.
+        "debug_dir" => &[
+            "error", "guard", "text", "geometry", "imaging", "result", "assets", "ocr", "pipeline",
+        ],
         _ => return None,
     })
 }

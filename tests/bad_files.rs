@@ -167,6 +167,7 @@ fn a_batch_reads_the_good_file_among_the_bad_ones() {
         &OpenOptions::default(),
         Extract::default(),
         2,
+        &|_, _| (),
         |i, r| {
             outcomes.push((
                 paths[i].clone(),

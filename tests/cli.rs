@@ -302,3 +302,69 @@ fn a_ruled_table_exports_with_its_merged_cell() {
     let sheet = book.worksheet_range("prices.png p1 table 1").expect("table sheet");
     assert_eq!(sheet.get_value((2, 1)).map(|v| v.to_string()), Some("4.00".to_owned()));
 }
+
+#[test]
+fn debug_dir_holds_each_stage_of_a_page_read_upright() {
+    let dir = temp_dir();
+    let sideways = image::imageops::rotate90(&page(&["Invoice 2041", "Total 12.50", "Thank you"], 26.0, 30.0));
+    let img = save(&sideways, dir.path(), "sideways.png");
+    let debug = dir.path().join("debug");
+    let out = ocrdesk(&["ocr", "--debug-dir", arg(&debug), arg(&img)]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON");
+    let read = |p: &Path| -> serde_json::Value {
+        serde_json::from_slice(&std::fs::read(p).unwrap_or_else(|e| panic!("{}: {e}", p.display()))).expect("JSON")
+    };
+    let folder = debug.join("sideways.png").join("page-001");
+    assert_eq!(
+        read(&folder.join("page.json")),
+        doc["pages"][0],
+        "page.json is the page exported"
+    );
+
+    // Pass 1 finds the page lying sideways and stops at the turn.
+    let first = folder.join("pass-1");
+    let orientation = read(&first.join("3-orientation.json"));
+    assert_eq!(orientation["found"]["direction"], 270, "{orientation}");
+    assert_eq!(orientation["upright_turn"]["by"], 270.0);
+    assert!(!first.join("5-recognised.json").exists());
+    let detected = read(&first.join("1-detected.json"));
+    let map = image::open(first.join("detection-map.png")).expect("map is a PNG");
+    let tensor = &detected["detection_passes"]
+        .as_array()
+        .expect("passes")
+        .last()
+        .expect("one")["tensor"];
+    assert_eq!(
+        [map.width(), map.height()],
+        [tensor[0].as_u64().unwrap() as u32, tensor[1].as_u64().unwrap() as u32]
+    );
+    assert_eq!(detected["lines"].as_array().expect("lines").len(), 3);
+
+    // Pass 2 reads the upright view; its kept lines are the page's.
+    let second = folder.join("pass-2");
+    let view = image::open(second.join("view.png")).expect("view is a PNG");
+    assert_eq!([view.width(), view.height()], [sideways.height(), sideways.width()]);
+    let texts = |v: &serde_json::Value| -> Vec<String> {
+        v.as_array()
+            .expect("array")
+            .iter()
+            .map(|l| l["text"].as_str().expect("text").to_owned())
+            .collect()
+    };
+    assert_eq!(
+        texts(&read(&second.join("8-kept.json"))),
+        ["Invoice 2041", "Total 12.50", "Thank you"]
+    );
+    assert_eq!(
+        texts(&read(&second.join("8-kept.json"))),
+        texts(&doc["pages"][0]["lines"])
+    );
+    let readings = read(&second.join("6-second-readings.json"));
+    for reading in readings.as_array().expect("readings") {
+        let crop = image::open(second.join(reading["crop"].as_str().expect("crop path"))).expect("crop is a PNG");
+        // A line's crop is wider than tall: it was cut upright from the sideways page.
+        assert!(crop.width() > 2 * crop.height(), "{reading}");
+    }
+    assert_eq!(texts(&readings).len(), 3);
+}

@@ -219,6 +219,7 @@ fn an_open_passport_with_the_facing_page_upside_down_keeps_its_zone_valid() {
     extract(
         &mut p,
         Some(&open),
+        text.level_view.as_ref(),
         Extract {
             mrz: true,
             ..Extract::default()

@@ -38,6 +38,7 @@ use ocrdesk::geometry::reading_order;
 use ocrdesk::geometry::{Affine, turn_map};
 use ocrdesk::geometry::{Point, Quad, axis_aligned};
 use ocrdesk::imaging::light_ink;
+use ocrdesk::ocr::DESKEW_ABOVE_DEGREES;
 use ocrdesk::result::{Field, FieldSource, Line, Page, PageOrientation, StageTimings, Table, TableKind, TextSource};
 use proptest::collection::vec;
 use proptest::prelude::*;
@@ -1037,7 +1038,8 @@ struct Layout {
     text: f32,
     orientation: PageOrientation,
     /// Blocks are laid out on the page as `extract` lays it level (turned by its
-    /// direction less its skew) and then turned back onto the page.
+    /// `level_turn`: its direction less the skew straightened) and then turned
+    /// back onto the page.
     level: bool,
     blocks: Vec<Block>,
     limit: usize,
@@ -1058,6 +1060,8 @@ fn orientation() -> impl Strategy<Value = PageOrientation> {
             skew,
             confidence,
             unsure,
+            // As the engine decides for a page with enough lines.
+            straightened: if skew.abs() >= DESKEW_ABOVE_DEGREES { skew } else { 0.0 },
             ..PageOrientation::default()
         })
 }
@@ -1136,8 +1140,7 @@ fn build(kind: Kind, layout: Layout) -> Sheet {
     let (width, height) = layout.size;
     let o = layout.orientation;
     // The turn `analysis::extract` makes to lay the page level before finding tables.
-    let straighten = if o.skew.abs() > 1.0 { o.skew } else { 0.0 };
-    let turn_by = f32::from(o.direction) - straighten;
+    let turn_by = o.level_turn();
     let (canvas_size, back): ((u32, u32), Option<Affine>) = if layout.level {
         let (w, h, back) = turn_map(width, height, turn_by);
         ((w, h), Some(back))
@@ -1441,7 +1444,7 @@ fn extract_on_any_page_keeps_tables_and_fields_sound() {
         |(sheet, what), tally| {
             let mut page = sheet.page;
             let before = page.lines.clone();
-            analysis::extract(&mut page, None, what);
+            analysis::extract(&mut page, None, None, what);
             check_page(&page, &before, what, tally)
         },
     );
@@ -1457,7 +1460,7 @@ fn extract_with_a_page_image_keeps_tables_and_fields_sound() {
             let image = sheet.drawing.as_ref().expect("imaged sheets have a drawing").rgb();
             let mut page = sheet.page;
             let before = page.lines.clone();
-            analysis::extract(&mut page, Some(&image), Extract::ALL);
+            analysis::extract(&mut page, Some(&image), None, Extract::ALL);
             tally.add("pixels", (image.width() * image.height()) as usize);
             check_page(&page, &before, Extract::ALL, tally)
         },
@@ -1640,7 +1643,7 @@ fn big_pages_go_through_every_analysis() {
             check_permutation(&reading_order::levelled_order(&quads, skew), n)?;
             check_permutation(&reading_order::order_by_direction(&quads, &reads_along, skew), n)?;
             let before = page.lines.clone();
-            analysis::extract(&mut page, None, Extract::ALL);
+            analysis::extract(&mut page, None, None, Extract::ALL);
             check_page(&page, &before, Extract::ALL, tally)
         },
     );

@@ -11,13 +11,6 @@ use image::RgbImage;
 
 use crate::result::Page;
 
-/// Tables are looked for on the page laid level when it is skewed by more than
-/// this many degrees: their rows and columns are cut along the axes, and a degree
-/// across a table 600 px wide moves its far end by 10 px, most of a line.
-/// (Lower than the engine's `deskew_above`: that one resamples the page and reads
-/// it again, while this only turns the lines' boxes and the rules' image.)
-const LEVEL_TABLES_ABOVE_DEGREES: f32 = 1.0;
-
 /// Which analyses run on each page's lines.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Extract {
@@ -44,30 +37,31 @@ impl Extract {
 /// Runs the analyses in `what` on the page's lines and adds what they find to
 /// its `fields` and `tables`. The page `image` (as the lines' boxes see it) lets
 /// ruled tables be found from their rules; without it tables come from alignment.
-pub fn extract(page: &mut Page, image: Option<&RgbImage>, what: Extract) {
+/// `level` is the page already laid level as the engine read it (turned by
+/// `page.orientation.level_turn()`); without it the image is turned here.
+pub fn extract(page: &mut Page, image: Option<&RgbImage>, level: Option<&RgbImage>, what: Extract) {
     let started = std::time::Instant::now();
-    extract_untimed(page, image, what);
+    extract_untimed(page, image, level, what);
     let ms = started.elapsed().as_secs_f64() * 1000.0;
     page.timings.analysis_ms += ms;
     page.timings.total_ms += ms;
 }
 
-fn extract_untimed(page: &mut Page, image: Option<&RgbImage>, what: Extract) {
+fn extract_untimed(page: &mut Page, image: Option<&RgbImage>, level: Option<&RgbImage>, what: Extract) {
     if what.tables {
-        // Tables are found on the page laid level: turned as its orientation says,
-        // and straightened when skewed more than a degree.
-        let o = &page.orientation;
-        let straighten = if o.skew.abs() > LEVEL_TABLES_ABOVE_DEGREES {
-            o.skew
-        } else {
-            0.0
-        };
-        let turn_by = o.direction as f32 - straighten;
+        // Tables are cut along the axes, so they are found on the page laid
+        // upright and level the way the engine read it: one rule decides both.
+        let turn_by = page.orientation.level_turn();
         page.tables = if turn_by == 0.0 {
             let gray = image.map(image::imageops::grayscale);
             table::find_tables(&page.lines, gray.as_ref())
         } else {
-            table::find_tables_turned(&page.lines, image, page.width, page.height, turn_by)
+            let turned = match level {
+                Some(_) => None,
+                None => image.map(|i| crate::imaging::turn(i, turn_by).0),
+            };
+            let level = level.or(turned.as_ref());
+            table::find_tables_turned(&page.lines, level, page.width, page.height, turn_by)
         };
     }
     if what.mrz
@@ -125,9 +119,9 @@ mod tests {
             ("P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", 0.95),
             ("L898902C36UTO7408122F1204159ZE184226B<<<<<10", 0.88),
         ]);
-        extract(&mut p, None, Extract::default());
+        extract(&mut p, None, None, Extract::default());
         assert!(p.fields.is_empty(), "nothing asked, nothing found");
-        extract(&mut p, None, Extract::ALL);
+        extract(&mut p, None, None, Extract::ALL);
         let number = p
             .fields
             .iter()
@@ -146,7 +140,7 @@ mod tests {
     #[test]
     fn a_page_without_fields_keeps_its_json_as_before() {
         let mut p = page(&[("Total due 80.00", 0.99)]);
-        extract(&mut p, None, Extract::ALL);
+        extract(&mut p, None, None, Extract::ALL);
         let json = serde_json::to_value(&p).expect("serialises");
         assert!(json.get("fields").is_none());
     }

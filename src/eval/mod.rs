@@ -230,6 +230,7 @@ fn read_subset(
         &OpenOptions::default(),
         Extract::default(),
         workers,
+        &|_, _| (),
         |i, result| match result {
             Ok(doc) => {
                 let predicted = predicted_lines(&doc, original_from_copy.get(&paths[i]));

@@ -9,9 +9,11 @@ pub mod crop;
 pub mod ctc;
 pub mod detect;
 pub mod model;
+pub mod options;
 pub mod orientation;
 pub mod page;
 pub mod runtime;
+pub mod trace;
 
 use std::path::Path;
 use std::time::Instant;
@@ -27,8 +29,8 @@ use crate::result::{Line, StageTimings};
 use batch::{batches_by_width, crops_tensor, run_batches, split_wide_batches};
 use crop::LineCrop;
 use ctc::Charset;
-use detect::{DbParams, DetSizePolicy};
 use model::{InferenceModel, OrtModel};
+pub use options::{DESKEW_ABOVE_DEGREES, EngineOptions, Parallelism};
 
 /// Height of recogniser input.
 pub const REC_HEIGHT: usize = 48;
@@ -47,87 +49,6 @@ const VERIFY_MAX_RATIO: f32 = 10.0;
 pub const CLS_HEIGHT: usize = 48;
 pub const CLS_WIDTH: usize = 192;
 
-/// Tunable settings of the engine.
-#[derive(Clone, Debug)]
-pub struct EngineOptions {
-    /// CPU cores to use.
-    pub threads: usize,
-    /// How the cores are shared out; see [`Parallelism`].
-    pub parallelism: Parallelism,
-    pub det_size: DetSizePolicy,
-    pub db: DbParams,
-    /// Run the 0/180 line classifier.
-    pub line_orientation: bool,
-    /// A "180" verdict turns a line only when at least this sure.
-    pub orientation_threshold: f32,
-    /// Lines read with lower confidence than this are dropped.
-    pub min_confidence: f32,
-    /// Lines read with less confidence than this are read again from a slightly
-    /// shorter crop, keeping the surer reading (above 1.0: every line; 0: none).
-    pub reread_below: f32,
-    /// Lines per recogniser batch (lines in a batch are padded to the widest).
-    pub batch_size: usize,
-    /// Lines per orientation-classifier batch (fixed input size, so no padding cost).
-    pub cls_batch_size: usize,
-    /// Narrowest recogniser input; short lines are padded to it.
-    pub rec_min_width: usize,
-    /// Most bytes one recogniser output may take (`lines × steps × classes × 4`):
-    /// batches of very wide lines are made smaller so that memory stays bounded.
-    pub rec_output_budget: usize,
-    /// Find the page's orientation (0/90/180/270) and skew, and read a page that
-    /// is not upright turned upright.
-    pub page_orientation: bool,
-    /// Straighten a page whose text tilts by at least this many degrees.
-    pub deskew_above: f32,
-    /// ... and only when at least this many lines are tilted alike: a document
-    /// lying askew, not a photo of a few signs seen at an angle.
-    pub deskew_min_lines: usize,
-    /// A page orientation backed by less than this share of the lines is unsure.
-    pub orientation_unsure_below: f32,
-    /// Drop lines printed in light ink (watermarks, pale stamps).
-    pub drop_light_text: bool,
-    /// Ink at least this bright (0–255) is light.
-    pub light_ink: u8,
-}
-
-impl Default for EngineOptions {
-    fn default() -> Self {
-        Self {
-            threads: std::thread::available_parallelism().map_or(2, |n| n.get()),
-            parallelism: Parallelism::WithinPage,
-            det_size: DetSizePolicy::default(),
-            db: DbParams::default(),
-            line_orientation: true,
-            orientation_threshold: 0.9,
-            min_confidence: 0.5,
-            reread_below: 0.9,
-            batch_size: 6,
-            cls_batch_size: 24,
-            rec_min_width: REC_MIN_WIDTH,
-            rec_output_budget: 48 << 20,
-            page_orientation: true,
-            deskew_above: 2.0,
-            deskew_min_lines: 5,
-            orientation_unsure_below: 0.8,
-            drop_light_text: false,
-            light_ink: light_ink::DEFAULT_LIGHT_INK,
-        }
-    }
-}
-
-/// How the engine spreads its work over the cores.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub enum Parallelism {
-    /// One page at a time as fast as possible: detection uses every core in one
-    /// session; line batches run on one single-threaded session per core. For
-    /// reading one document while a person waits.
-    #[default]
-    WithinPage,
-    /// Several pages at once (one per core), each on single-threaded sessions:
-    /// no core idles during the serial parts of a page. For batches.
-    AcrossPages,
-}
-
 /// What the engine read on one image.
 #[derive(Clone, Debug, Default)]
 pub struct PageText {
@@ -136,6 +57,11 @@ pub struct PageText {
     /// How the page lay, as found (upright unless orientation finding is on).
     pub orientation: PageOrientation,
     pub timings: StageTimings,
+    /// The page laid upright and level as the engine read it (turned by
+    /// `orientation.level_turn()`), when it was turned at all.
+    pub level_view: Option<RgbImage>,
+    /// What each stage produced, when [`EngineOptions::trace`] is on.
+    pub trace: Option<Box<trace::PageTrace>>,
 }
 
 /// The engine. Create once (model loading takes ~150 ms), share freely.
@@ -220,32 +146,41 @@ impl OcrEngine {
     /// a page lying sideways, upside down or skewed is read upright; the boxes are
     /// still in `image`'s coordinates.
     pub fn read(&self, image: &RgbImage) -> Result<PageText, OcrError> {
-        if self.options.drop_light_text {
+        let mut trace = self.options.trace.then(Box::<trace::PageTrace>::default);
+        let mut text = if self.options.drop_light_text {
             let t = Instant::now();
             let clean = light_ink::whiten_light_ink(image, self.options.light_ink);
-            let mut text = self.read_page(&clean, None, self.options.page_orientation)?;
+            let mut text = self.read_page(&clean, None, self.options.page_orientation, trace.as_deref_mut())?;
             text.timings.detection_ms += ms(t) - text.timings.total_ms;
             text.timings.total_ms = ms(t);
-            return Ok(text);
-        }
-        self.read_page(image, None, self.options.page_orientation)
+            text
+        } else {
+            self.read_page(image, None, self.options.page_orientation, trace.as_deref_mut())?
+        };
+        text.trace = trace;
+        Ok(text)
     }
 
     /// Detection: returns boxes in image coordinates and the time inside the model.
-    fn detect(&self, image: &RgbImage) -> Result<(Vec<detect::DetectedBox>, f64), OcrError> {
+    /// Each pass's probability map is added to `maps` when given.
+    fn detect(
+        &self,
+        image: &RgbImage,
+        mut maps: Option<&mut Vec<trace::DetectionMap>>,
+    ) -> Result<(Vec<detect::DetectedBox>, f64), OcrError> {
         let (w, h) = image.dimensions();
         let policy = &self.options.det_size;
         let mut model_time = 0.0;
         let mut geometry = policy.geometry(w, h);
         if let Some(coarse) = policy.coarse_geometry(w, h) {
-            let (boxes, t) = self.detect_at(image, &coarse)?;
+            let (boxes, t) = self.detect_at(image, &coarse, maps.as_deref_mut())?;
             model_time += t;
             match policy.refine(&boxes, &coarse, w, h) {
                 None => return Ok((boxes, model_time)),
                 Some(second) => geometry = second,
             }
         }
-        let (boxes, t) = self.detect_at(image, &geometry)?;
+        let (boxes, t) = self.detect_at(image, &geometry, maps)?;
         Ok((boxes, model_time + t))
     }
 
@@ -254,6 +189,7 @@ impl OcrEngine {
         &self,
         image: &RgbImage,
         geometry: &detect::DetGeometry,
+        mut maps: Option<&mut Vec<trace::DetectionMap>>,
     ) -> Result<(Vec<detect::DetectedBox>, f64), OcrError> {
         let (w, h) = image.dimensions();
         let geometry = *geometry;
@@ -272,6 +208,9 @@ impl OcrEngine {
             found = match output.into_dimensionality::<ndarray::Ix4>() {
                 Ok(map) if map.shape() == expected => {
                     let map = map.index_axis_move(Axis(0), 0).index_axis_move(Axis(0), 0);
+                    if let Some(maps) = maps.as_deref_mut() {
+                        maps.push(trace::DetectionMap::new(map.view(), geometry));
+                    }
                     Ok(detect::boxes_from_map(map, &geometry, w, h, &db))
                 }
                 Ok(map) => Err(map.shape().to_vec()),
@@ -446,6 +385,7 @@ fn ms(since: Instant) -> f64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use detect::DetSizePolicy;
     use ndarray::Array4;
     use ndarray::{Array2, Array3, ArrayViewD};
     use std::sync::atomic::{AtomicUsize, Ordering};
@@ -533,6 +473,39 @@ mod tests {
         assert!(page.lines[0].quad[0].y < page.lines[1].quad[0].y);
         assert!(page.lines.iter().all(|l| l.text.chars().all(|c| c == 'a')));
         assert!(page.timings.total_ms >= page.timings.inference_ms);
+    }
+
+    #[test]
+    fn a_trace_keeps_each_stage_of_the_pass() {
+        let mut img = RgbImage::from_pixel(320, 160, image::Rgb([255, 255, 255]));
+        for y in 30..50 {
+            for x in 20..200 {
+                img.put_pixel(x, y, image::Rgb([0, 0, 0]));
+            }
+        }
+        let traced = OcrEngine {
+            options: EngineOptions {
+                trace: true,
+                ..engine().options
+            },
+            ..engine()
+        };
+        let page = traced.read(&img).expect("fake models run");
+        let trace = page.trace.expect("trace asked for");
+        assert_eq!(trace.passes.len(), 1, "an upright page is read in one pass");
+        let pass = &trace.passes[0];
+        let map = &pass.detection_maps.last().expect("a detection map").map;
+        // The dark bar is text on the map (0.95 → 242), the white page is not.
+        assert_eq!(map.get_pixel(100, 40).0[0], 242);
+        assert_eq!(map.get_pixel(100, 100).0[0], 0);
+        assert_eq!(pass.detected.len(), 1);
+        assert_eq!(pass.recognised.len(), 1);
+        assert_eq!(pass.second_readings[0].1.text, page.lines[0].text);
+        assert_eq!(pass.kept, page.lines);
+        assert!(
+            engine().read(&img).expect("runs").trace.is_none(),
+            "no trace unless asked"
+        );
     }
 
     #[test]

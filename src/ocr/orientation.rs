@@ -58,6 +58,7 @@ pub fn estimate(crops: &[LineCrop], p_upside_down: &[f32], unsure_below: f32) ->
         unsure: confidence < unsure_below,
         skew_lines,
         mixed: false,
+        straightened: 0.0,
     }
 }
 

@@ -12,6 +12,7 @@ use std::time::Instant;
 use image::RgbImage;
 
 use super::crop::LineCrop;
+use super::trace::{DetectionMap, PageTrace, PassTrace};
 use super::{OcrEngine, PageText, REREAD_HEIGHT, VERIFY_BELOW, ctc, ms, orientation};
 use crate::error::OcrError;
 use crate::geometry::{Affine, Quad, reading_order};
@@ -63,14 +64,28 @@ impl OcrEngine {
         image: &RgbImage,
         view: Option<(&RgbImage, &Affine)>,
         find_orientation: bool,
+        mut trace: Option<&mut PageTrace>,
     ) -> Result<PageText, OcrError> {
         let started = Instant::now();
         let mut timings = StageTimings::default();
-        let mut lines = self.detect_lines(image, view, &mut timings)?;
+        let mut pass = trace.is_some().then(|| PassTrace {
+            view: view.map(|v| v.0.clone()),
+            ..PassTrace::default()
+        });
+        let maps = pass.as_mut().map(|p| &mut p.detection_maps);
+        let mut lines = self.detect_lines(image, view, maps, &mut timings)?;
         self.classify_lines(image, &mut lines, &mut timings)?;
         let found = self.find_orientation(image, &lines, find_orientation, &mut timings)?;
+        if let Some(p) = &mut pass {
+            p.detected.clone_from(&lines);
+            p.orientation = find_orientation.then_some(found);
+        }
         if find_orientation && let Some(turn) = self.upright_turn(&found) {
-            let mut text = self.read_turned(image, found, turn)?;
+            if let (Some(trace), Some(mut p)) = (trace.as_deref_mut(), pass) {
+                p.upright_turn = Some(turn);
+                trace.passes.push(p);
+            }
+            let mut text = self.read_turned(image, found, turn, trace)?;
             text.timings.detection_ms += timings.detection_ms;
             text.timings.orientation_ms += timings.orientation_ms;
             text.timings.inference_ms += timings.inference_ms;
@@ -80,11 +95,21 @@ impl OcrEngine {
         settle_flips(&mut lines, self.options.orientation_threshold);
         let t = Instant::now();
         let mut decoded = self.recognise_lines(image, &lines, &mut timings)?;
+        if let Some(p) = &mut pass {
+            p.recognised = lines.iter().copied().zip(decoded.iter().cloned()).collect();
+        }
         self.read_flipped_both_ways(image, &mut lines, &mut decoded, &mut timings)?;
         self.reread_doubtful(image, &lines, &mut decoded, &mut timings)?;
         timings.recognition_ms = ms(t);
+        if let Some(p) = &mut pass {
+            p.second_readings = lines.iter().copied().zip(decoded.iter().cloned()).collect();
+        }
         let (lines, mixed) = order_lines(keep_read(&lines, decoded, self.options.min_confidence), found.skew);
         timings.total_ms = ms(started);
+        if let (Some(trace), Some(mut p)) = (trace, pass) {
+            p.kept.clone_from(&lines);
+            trace.passes.push(p);
+        }
         let orientation = if find_orientation {
             PageOrientation { mixed, ..found }
         } else {
@@ -98,18 +123,22 @@ impl OcrEngine {
             lines,
             orientation,
             timings,
+            level_view: None,
+            trace: None,
         })
     }
 
     /// Stage 1: the lines on the page (on `view` when given, cut from `image`).
+    /// Each detection pass's probability map is added to `maps` when given.
     pub fn detect_lines(
         &self,
         image: &RgbImage,
         view: Option<(&RgbImage, &Affine)>,
+        maps: Option<&mut Vec<DetectionMap>>,
         timings: &mut StageTimings,
     ) -> Result<Vec<Candidate>, OcrError> {
         let t = Instant::now();
-        let (boxes, model_time) = self.detect(view.map_or(image, |v| v.0))?;
+        let (boxes, model_time) = self.detect(view.map_or(image, |v| v.0), maps)?;
         timings.detection_ms = ms(t);
         timings.inference_ms += model_time;
         Ok(boxes
@@ -196,9 +225,15 @@ impl OcrEngine {
 
     /// Finds the lines again on the page turned upright (the detector and the
     /// reading order work best on level text) and reads them from `image`.
-    fn read_turned(&self, image: &RgbImage, found: PageOrientation, turn: UprightTurn) -> Result<PageText, OcrError> {
+    fn read_turned(
+        &self,
+        image: &RgbImage,
+        found: PageOrientation,
+        turn: UprightTurn,
+        trace: Option<&mut PageTrace>,
+    ) -> Result<PageText, OcrError> {
         let (upright, back) = crate::imaging::turn(image, turn.by);
-        let mut text = self.read_page(image, Some((&upright, &back)), false)?;
+        let mut text = self.read_page(image, Some((&upright, &back)), false, trace)?;
         for line in &mut text.lines {
             // Upside down as the image was given.
             line.upside_down ^= found.direction == 180;
@@ -207,8 +242,11 @@ impl OcrEngine {
             // What is left after straightening, measured on the upright page.
             skew: turn.straighten + text.orientation.skew,
             mixed: text.orientation.mixed,
+            straightened: turn.straighten,
             ..found
         };
+        // Analyses that need the page level use this view rather than turn it again.
+        text.level_view = Some(upright);
         Ok(text)
     }
 

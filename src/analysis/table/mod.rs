@@ -89,12 +89,13 @@ fn slot(edges: &[f32], v: f32) -> usize {
     edges[1..n].iter().take_while(|&&e| e <= v).count()
 }
 
-/// Finds the tables on a page that lies turned or skewed: the lines (and the
-/// image, if any) are turned `degrees` clockwise to lay the text level, the
-/// tables are found there, and each says how far it was turned (`Table::turned`).
+/// Finds the tables on a page that lies turned or skewed: the lines are turned
+/// `degrees` clockwise to lay the text level (`level_image` is the page image
+/// turned so, if any), the tables are found there, and each says how far it was turned
+/// (`Table::turned`).
 pub fn find_tables_turned(
     lines: &[Line],
-    image: Option<&RgbImage>,
+    level_image: Option<&RgbImage>,
     width: u32,
     height: u32,
     degrees: f32,
@@ -109,7 +110,7 @@ pub fn find_tables_turned(
             line
         })
         .collect();
-    let gray = image.map(|img| image::imageops::grayscale(&crate::imaging::turn(img, degrees).0));
+    let gray = level_image.map(image::imageops::grayscale);
     let mut tables = find_tables(&level, gray.as_ref());
     for t in &mut tables {
         t.turned = degrees;
