@@ -156,3 +156,94 @@ fn references_are_found_in_code_and_doc_links() {
     assert_eq!(references("/// see [`crate::result::Page`]"), ["result"]);
     assert_eq!(references("macro: $crate::foo"), Vec::<&str>::new());
 }
+
+/// Most lines in one source file: past it a file holds more than one idea.
+const MAX_FILE_LINES: usize = 600;
+/// Most lines in `main.rs`: it parses arguments and dispatches, nothing more.
+const MAX_MAIN_LINES: usize = 300;
+/// Most lines in one function, signature to closing brace.
+const MAX_FN_LINES: usize = 100;
+
+/// The functions of a rustfmt-formatted file and their lengths: from a line that
+/// declares `fn` to the first line after it that is the closing brace at the
+/// same indentation. Declarations without a body (trait items) are skipped.
+fn function_lengths(text: &str) -> Vec<(usize, String, usize)> {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut found = Vec::new();
+    for (start, line) in lines.iter().enumerate() {
+        let code = line.trim_start();
+        let Some(at) = code.find("fn ") else { continue };
+        let before = &code[..at];
+        let is_declaration = before
+            .split_whitespace()
+            .all(|w| matches!(w, "pub" | "const" | "async" | "unsafe" | "extern") || w.starts_with("pub("));
+        if !is_declaration || code.starts_with("//") {
+            continue;
+        }
+        let name: String = code[at + 3..]
+            .chars()
+            .take_while(|c| c.is_alphanumeric() || *c == '_')
+            .collect();
+        let indent = &line[..line.len() - code.len()];
+        let closing = format!("{indent}}}");
+        let body_opens = lines[start..]
+            .iter()
+            .position(|l| l.trim_end().ends_with('{') || l.trim_end().ends_with(';'));
+        if body_opens.is_some_and(|o| lines[start + o].trim_end().ends_with(';')) {
+            continue;
+        }
+        if code.trim_end().ends_with('}') {
+            found.push((start + 1, name, 1));
+            continue;
+        }
+        if let Some(end) = lines[start + 1..].iter().position(|l| l.trim_end() == closing) {
+            found.push((start + 1, name, end + 2));
+        }
+    }
+    found
+}
+
+#[test]
+fn files_and_functions_stay_small() {
+    let src = Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = Vec::new();
+    rust_files(&src, &mut files);
+    files.sort();
+    let mut too_big = Vec::new();
+    let (mut longest_file, mut longest_fn) = ((0, String::new()), (0, String::new()));
+    for file in &files {
+        let text = std::fs::read_to_string(file).expect("source is readable");
+        let lines = text.lines().count();
+        let limit = if file.ends_with("main.rs") {
+            MAX_MAIN_LINES
+        } else {
+            MAX_FILE_LINES
+        };
+        if lines > limit {
+            too_big.push(format!("{}: {lines} lines (at most {limit})", file.display()));
+        }
+        if file.ends_with("main.rs") {
+            println!("main.rs: {lines} lines");
+        }
+        longest_file = longest_file.max((lines, file.display().to_string()));
+        for (at, name, length) in function_lengths(&text) {
+            if length > MAX_FN_LINES {
+                too_big.push(format!(
+                    "{}:{at}: fn {name} is {length} lines (at most {MAX_FN_LINES})",
+                    file.display()
+                ));
+            }
+            longest_fn = longest_fn.max((length, format!("{}:{at} {name}", file.display())));
+        }
+    }
+    println!("longest file: {} ({} lines)", longest_file.1, longest_file.0);
+    println!("longest function: {} ({} lines)", longest_fn.1, longest_fn.0);
+    assert!(too_big.is_empty(), "too big:\n{}", too_big.join("\n"));
+}
+
+#[test]
+fn function_lengths_are_counted_to_the_closing_brace() {
+    let text = "fn a() {\n    let x = '{';\n}\n\nimpl T {\n    pub(crate) fn b(\n        x: u8,\n    ) -> u8 {\n        x\n    }\n    fn c(&self);\n}\n";
+    let found: Vec<(String, usize)> = function_lengths(text).into_iter().map(|(_, n, l)| (n, l)).collect();
+    assert_eq!(found, [("a".to_owned(), 3), ("b".to_owned(), 5)]);
+}
