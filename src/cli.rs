@@ -70,6 +70,9 @@ pub enum Format {
     Html,
     /// Lines, and a sheet per table (merged cells merged).
     Xlsx,
+    /// Searchable PDF (PDF/A-2b): each page's image with its text, invisible,
+    /// over the printed lines.
+    Pdf,
 }
 
 impl Format {
@@ -80,6 +83,7 @@ impl Format {
             Format::Csv => ExportFormat::Csv,
             Format::Html => ExportFormat::Html,
             Format::Xlsx => ExportFormat::Xlsx,
+            Format::Pdf => ExportFormat::Pdf,
         }
     }
 

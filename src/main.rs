@@ -15,8 +15,10 @@ use clap::Parser;
 
 use cli::{Cli, Command, EvalArgs, Format, OcrArgs};
 use ocrdesk::app::Launch;
+use ocrdesk::document::OpenOptions;
+use ocrdesk::export::ExportFormat;
 use ocrdesk::ocr::Parallelism;
-use ocrdesk::pipeline::{ReadError, read_files};
+use ocrdesk::pipeline::{ReadError, read_files, searchable};
 use ocrdesk::{Document, EngineOptions, OcrEngine, debug_dir, export, guard};
 
 fn main() -> ExitCode {
@@ -90,10 +92,11 @@ fn run_ocr(args: OcrArgs) -> anyhow::Result<ExitCode> {
         .collect();
     let mut results: Vec<Option<Result<Document, ReadError>>> = args.files.iter().map(|_| None).collect();
     let mut failed = 0usize;
+    let open = args.document.options();
     read_files(
         &engine,
         &args.files,
-        &args.document.options(),
+        &open,
         args.analyses(),
         engine.options().threads,
         &|path, page| {
@@ -118,7 +121,7 @@ fn run_ocr(args: OcrArgs) -> anyhow::Result<ExitCode> {
                     let target = dir.join(&names[i]);
                     // A bug in an exporter costs this file, not the batch.
                     let written = guard::catch(|| {
-                        render(&doc, args.format)
+                        render(std::slice::from_ref(&doc), args.format, &open)
                             .map_err(std::io::Error::other)
                             .and_then(|bytes| export::write_atomic(&target, &bytes))
                     })
@@ -155,7 +158,7 @@ fn run_ocr(args: OcrArgs) -> anyhow::Result<ExitCode> {
                     out.write_all(export::to_txt(doc).as_bytes())?;
                 }
             }
-            other => out.write_all(&export::render(&docs, other.export())?)?,
+            other => out.write_all(&render(&docs, other, &open)?)?,
         }
     }
     Ok(if failed > 0 {
@@ -165,8 +168,19 @@ fn run_ocr(args: OcrArgs) -> anyhow::Result<ExitCode> {
     })
 }
 
-fn render(doc: &Document, format: Format) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-    export::render(std::slice::from_ref(doc), format.export())
+/// The documents in `format`; a PDF takes each page's picture again from its
+/// file, opened as it was read (`open`).
+fn render(docs: &[Document], format: Format, open: &OpenOptions) -> anyhow::Result<Vec<u8>> {
+    Ok(match format.export() {
+        ExportFormat::Pdf => {
+            let title = match docs {
+                [doc] => searchable::title_of(Path::new(&doc.source)),
+                _ => "OCR Desk".to_owned(),
+            };
+            searchable::searchable_pdf(docs, open, &title)?
+        }
+        exporter => export::render(docs, exporter)?,
+    })
 }
 
 /// `stem.ext`, or `stem-2.ext` when another input already took that name.

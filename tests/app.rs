@@ -47,7 +47,7 @@ impl Desktop for FakeDesktop {
     }
 
     fn save_file(&mut self, _start: Option<&Path>, _name: &str, formats: &[ExportFormat]) -> Answer<Option<PathBuf>> {
-        assert!(formats.contains(&ExportFormat::Xlsx) && formats.contains(&ExportFormat::Json));
+        assert!(formats.contains(&ExportFormat::Xlsx) && formats.contains(&ExportFormat::Pdf));
         let (tx, rx) = std::sync::mpsc::channel();
         let _ = tx.send(self.save_to.lock().expect("save").take());
         rx
@@ -216,13 +216,31 @@ fn a_file_is_read_then_lines_are_copied_edited_and_exported() {
         ref other => panic!("confidence {other:?}"),
     };
     assert!(confidence > 0.5 && confidence <= 1.0);
+
+    // Export a searchable PDF: the scan with the corrected text over it.
+    let pdf_path = dir.path().join("results.pdf");
+    *desktop.save_to.lock().expect("save") = Some(pdf_path.clone());
+    harness.get_by_label("File").click();
+    harness.run();
+    harness.get_by_label_contains("Export…").click();
+    harness.run();
+    wait_for(&mut harness, "the PDF export", |app| !app.is_exporting());
+    let text = std::process::Command::new("pdftotext")
+        .args([pdf_path.to_str().expect("utf-8"), "-"])
+        .output()
+        .expect("pdftotext runs (packaging/test.sh installs poppler-utils)");
+    let text = String::from_utf8_lossy(&text.stdout);
+    assert!(
+        text.contains("Paid in cash") && text.contains("INVOICE 2026-117"),
+        "{text}"
+    );
     // No temporary files are left beside the exports.
     let mut names: Vec<String> = std::fs::read_dir(dir.path())
         .expect("list")
         .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
         .collect();
     names.sort();
-    assert_eq!(names, ["invoice.png", "results.json", "results.xlsx"]);
+    assert_eq!(names, ["invoice.png", "results.json", "results.pdf", "results.xlsx"]);
 }
 
 #[test]

@@ -20,8 +20,11 @@ fn allowed(module: &str) -> Option<&'static [&'static str]> {
         "document" | "ocr" | "analysis" => BOTTOM,
         // Exporters write the result model.
         "export" => &["result", "geometry", "text"],
+        // Composes the stages, and the writers that need more than the results
+        // (a searchable PDF takes the page images again).
         "pipeline" => &[
             "error", "guard", "text", "geometry", "imaging", "result", "assets", "document", "ocr", "analysis",
+            "export",
         ],
         "eval" => &[
             "error", "guard", "text", "geometry", "imaging", "result", "assets", "document", "ocr", "analysis",

@@ -5,7 +5,9 @@ use std::path::{Path, PathBuf};
 
 use super::OcrDeskApp;
 use super::desktop::{self, Answer};
+use crate::document::OpenOptions;
 use crate::export::{self, ExportFormat};
+use crate::pipeline::searchable;
 
 /// The answers the app is waiting for.
 #[derive(Default)]
@@ -45,7 +47,12 @@ impl OcrDeskApp {
             }
             _ => "ocr-results.xlsx".into(),
         };
-        let formats = [ExportFormat::Xlsx, ExportFormat::Json, ExportFormat::Txt];
+        let formats = [
+            ExportFormat::Xlsx,
+            ExportFormat::Json,
+            ExportFormat::Txt,
+            ExportFormat::Pdf,
+        ];
         self.dialogs.save = Some(
             self.desktop
                 .save_file(self.settings.last_folder.as_deref(), &name, &formats),
@@ -63,11 +70,15 @@ impl OcrDeskApp {
             self.settings.last_folder = Some(parent.to_owned());
         }
         let docs = self.session.documents();
-        // Written off the UI thread: a big workbook takes a moment.
+        let open = OpenOptions {
+            force_ocr: self.settings.force_ocr,
+            ..OpenOptions::default()
+        };
+        // Written off the UI thread: a big workbook or PDF takes a moment.
         self.dialogs.export = Some(desktop::in_background(
             move || {
                 crate::guard::catch(|| {
-                    export::write_documents(&path, &docs, format)
+                    write_export(&path, &docs, format, &open)
                         .map(|()| format!("Exported {} document(s) to {}", docs.len(), path.display()))
                         .map_err(|e| format!("Export failed: {e}"))
                 })
@@ -108,4 +119,19 @@ impl OcrDeskApp {
             }
         }
     }
+}
+
+/// Writes `docs` to `path`: a searchable PDF of every page (one PDF for all
+/// documents, titled after the file), or the results in `format`.
+fn write_export(
+    path: &Path,
+    docs: &[crate::result::Document],
+    format: ExportFormat,
+    open: &OpenOptions,
+) -> Result<(), String> {
+    if format != ExportFormat::Pdf {
+        return export::write_documents(path, docs, format).map_err(|e| e.to_string());
+    }
+    let bytes = searchable::searchable_pdf(docs, open, &searchable::title_of(path)).map_err(|e| e.to_string())?;
+    export::write_atomic(path, &bytes).map_err(|e| format!("{}: cannot write: {e}", path.display()))
 }

@@ -4,6 +4,7 @@
 //! with a real text layer, that layer's lines ([`PageContent::Text`]). Pages are
 //! handed out one at a time so that a long PDF never sits in memory as images.
 
+pub mod embed;
 mod pages;
 pub mod pdf;
 mod raster;
@@ -174,12 +175,12 @@ pub fn open(path: &Path) -> Result<Vec<PageImage>, DocumentError> {
     Ok(pages)
 }
 
-fn is_pdf(bytes: &[u8]) -> bool {
+pub fn is_pdf(bytes: &[u8]) -> bool {
     // The header may follow a little junk; PDF readers look in the first 1 KiB.
     bytes.len() >= 5 && bytes[..bytes.len().min(1024)].windows(5).any(|w| w == b"%PDF-")
 }
 
-fn read_bytes(path: &Path) -> Result<Vec<u8>, DocumentError> {
+pub fn read_bytes(path: &Path) -> Result<Vec<u8>, DocumentError> {
     let unreadable = |reason: String| DocumentError::Unreadable {
         path: path.to_owned(),
         reason,

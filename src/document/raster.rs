@@ -220,7 +220,7 @@ fn decode(bytes: &[u8], by_extension: Option<ImageFormat>) -> Result<(RgbImage, 
 /// marker alone is missing (the data is whole; many phone and scanner exports do
 /// this) or the file was cut short. Entropy-coded data cannot hold the marker
 /// bytes, so a whole file's last EOI follows its last SOS.
-fn jpeg_lacks_its_end(bytes: &[u8]) -> bool {
+pub(super) fn jpeg_lacks_its_end(bytes: &[u8]) -> bool {
     let last = |marker: u8| bytes.windows(2).rposition(|w| w == [0xFF, marker]);
     match (last(0xDA), last(0xD9)) {
         (Some(sos), Some(eoi)) => eoi < sos,

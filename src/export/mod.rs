@@ -1,6 +1,7 @@
 //! Writers for results. Every file is written to a temporary file in the target
 //! folder and renamed into place, so a reader never sees half a file.
 
+pub mod pdf;
 mod tables;
 mod xlsx;
 
@@ -23,15 +24,19 @@ pub enum ExportFormat {
     Csv,
     /// Text and tables, laid out as on the page.
     Html,
+    /// Searchable PDF: the page images with the text over them, invisible. Made
+    /// by `pipeline::searchable`, which takes the pictures again from the files.
+    Pdf,
 }
 
 impl ExportFormat {
-    pub const ALL: [ExportFormat; 5] = [
+    pub const ALL: [ExportFormat; 6] = [
         ExportFormat::Json,
         ExportFormat::Txt,
         ExportFormat::Xlsx,
         ExportFormat::Csv,
         ExportFormat::Html,
+        ExportFormat::Pdf,
     ];
 
     pub fn extension(self) -> &'static str {
@@ -41,6 +46,7 @@ impl ExportFormat {
             ExportFormat::Xlsx => "xlsx",
             ExportFormat::Csv => "csv",
             ExportFormat::Html => "html",
+            ExportFormat::Pdf => "pdf",
         }
     }
 
@@ -52,6 +58,7 @@ impl ExportFormat {
             ExportFormat::Xlsx => "Excel workbook",
             ExportFormat::Csv => "CSV (tables)",
             ExportFormat::Html => "Web page",
+            ExportFormat::Pdf => "Searchable PDF",
         }
     }
 
@@ -67,16 +74,27 @@ impl ExportFormat {
 pub enum ExportError {
     #[error("{path}: cannot write: {source}")]
     Write { path: PathBuf, source: std::io::Error },
-    #[error("{path}: cannot build the workbook: {source}")]
-    Xlsx {
+    #[error("{path}: {source}")]
+    Render {
         path: PathBuf,
-        source: rust_xlsxwriter::XlsxError,
+        #[source]
+        source: RenderError,
     },
+}
+
+/// Why the results could not be rendered in a format.
+#[derive(Debug, thiserror::Error)]
+pub enum RenderError {
+    #[error("cannot build the workbook: {0}")]
+    Xlsx(#[from] rust_xlsxwriter::XlsxError),
+    /// A searchable PDF is made from the page images too: `pipeline::searchable`.
+    #[error("a searchable PDF needs the page images, not only the results")]
+    NeedsPageImages,
 }
 
 /// The documents in `format`: one JSON object for one document, an array for
 /// several; text with a `==> FILE <==` header per document when there are several.
-pub fn render(docs: &[Document], format: ExportFormat) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+pub fn render(docs: &[Document], format: ExportFormat) -> Result<Vec<u8>, RenderError> {
     Ok(match format {
         ExportFormat::Json => match docs {
             [doc] => to_json(doc),
@@ -96,12 +114,13 @@ pub fn render(docs: &[Document], format: ExportFormat) -> Result<Vec<u8>, rust_x
         ExportFormat::Xlsx => to_xlsx(docs)?,
         ExportFormat::Csv => to_csv(docs),
         ExportFormat::Html => to_html(docs).into_bytes(),
+        ExportFormat::Pdf => return Err(RenderError::NeedsPageImages),
     })
 }
 
 /// Writes the documents to `path` in `format`, atomically.
 pub fn write_documents(path: &Path, docs: &[Document], format: ExportFormat) -> Result<(), ExportError> {
-    let bytes = render(docs, format).map_err(|source| ExportError::Xlsx {
+    let bytes = render(docs, format).map_err(|source| ExportError::Render {
         path: path.to_owned(),
         source,
     })?;

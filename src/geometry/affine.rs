@@ -7,6 +7,28 @@ use super::{Point, Quad};
 pub struct Affine([f32; 6]);
 
 impl Affine {
+    /// The map that leaves every point where it is.
+    pub const IDENTITY: Affine = Affine([1.0, 0.0, 0.0, 0.0, 1.0, 0.0]);
+
+    /// The map `(x, y) → (a·x + b·y + c, d·x + e·y + f)` of `[a, b, c, d, e, f]`.
+    pub fn new(m: [f32; 6]) -> Self {
+        Affine(m)
+    }
+
+    /// This map applied after `first`.
+    pub fn after(&self, first: &Affine) -> Affine {
+        let [a, b, c, d, e, f] = self.0;
+        let [a1, b1, c1, d1, e1, f1] = first.0;
+        Affine([
+            a * a1 + b * d1,
+            a * b1 + b * e1,
+            a * c1 + b * f1 + c,
+            d * a1 + e * d1,
+            d * b1 + e * e1,
+            d * c1 + e * f1 + f,
+        ])
+    }
+
     pub fn apply(&self, p: Point) -> Point {
         let [a, b, c, d, e, f] = self.0;
         Point::new(a * p.x + b * p.y + c, d * p.x + e * p.y + f)
@@ -59,4 +81,18 @@ pub fn turn_geometry(width: u32, height: u32, degrees: f32) -> (u32, u32, Affine
     let (cx, cy, ox, oy) = (w / 2.0, h / 2.0, out_w / 2.0, out_h / 2.0);
     let forward = Affine([cos, -sin, ox - cos * cx + sin * cy, sin, cos, oy - sin * cx - cos * cy]);
     (out_w as u32, out_h as u32, forward.inverse())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn after_composes_maps_in_order() {
+        let shift = Affine::new([1.0, 0.0, 5.0, 0.0, 1.0, -2.0]);
+        let double = Affine::new([2.0, 0.0, 0.0, 0.0, 2.0, 0.0]);
+        let p = Point::new(1.0, 3.0);
+        assert_eq!(double.after(&shift).apply(p), double.apply(shift.apply(p)));
+        assert_eq!(Affine::IDENTITY.after(&shift), shift);
+    }
 }

@@ -1,5 +1,7 @@
 //! From a file path to a [`Document`]: open, read every page, time it.
 
+pub mod searchable;
+
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc;
