@@ -52,7 +52,7 @@ pub struct EngineOptions {
     pub drop_light_text: bool,
     /// Ink at least this bright (0–255) is light.
     pub light_ink: u8,
-    /// Keep what each stage produced in [`PageText::trace`] (for `--debug-dir`).
+    /// Keep what each stage produced in [`PageText::trace`](super::PageText::trace) (for `--debug-dir`).
     pub trace: bool,
 }
 
