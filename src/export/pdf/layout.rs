@@ -1,0 +1,243 @@
+//! Where things go on a PDF page: the image scaled (and turned level) onto the
+//! page, and each line's text over its printed box.
+
+use crate::geometry::{Affine, Point, turn_geometry};
+use crate::result::Line;
+
+use super::PdfPage;
+use super::glyphless;
+
+/// PDF/A limits a page's sides to this many points (200 inches).
+const MAX_PAGE_POINTS: f32 = 14_400.0;
+/// ... and to at least this many.
+const MIN_PAGE_POINTS: f32 = 3.0;
+/// A line's box shorter or lower than this many points holds no text to place.
+const MIN_LINE_POINTS: f32 = 0.5;
+
+/// How a page's image sits on the PDF page: scaled to its printed size and,
+/// when the engine straightened a skew to read it, turned level by the same
+/// angle (the image stream itself is unchanged, a JPEG stays byte for byte).
+/// The text then lies level too, which text readers need to keep lines whole.
+pub(super) struct Sheet {
+    /// The page's size in points (the level canvas that holds the turned image).
+    pub(super) size: (f32, f32),
+    /// Image pixels (y down) to page points (y up).
+    pub(super) to_page: Affine,
+}
+
+impl Sheet {
+    pub(super) fn new(p: &PdfPage, image_size: (u32, u32)) -> Self {
+        let (w, h) = (image_size.0.max(1), image_size.1.max(1));
+        // Points per pixel, from the printed size of the image as it lies.
+        let scale = (p.size.0 / w as f32, p.size.1 / h as f32);
+        let straightened = p.page.orientation.straightened;
+        let (canvas_w, canvas_h, back) = turn_geometry(w, h, -straightened);
+        let level = if straightened == 0.0 {
+            Affine::IDENTITY
+        } else {
+            back.inverse()
+        };
+        let size = (
+            (canvas_w as f32 * scale.0).clamp(MIN_PAGE_POINTS, MAX_PAGE_POINTS),
+            (canvas_h as f32 * scale.1).clamp(MIN_PAGE_POINTS, MAX_PAGE_POINTS),
+        );
+        let flip = Affine::new([scale.0, 0.0, 0.0, 0.0, -scale.1, size.1]);
+        Self {
+            size,
+            to_page: flip.after(&level),
+        }
+    }
+
+    /// The `cm` that draws the image (its unit square, row 0 at the top) where its pixels go.
+    pub(super) fn image_matrix(&self, image_size: (u32, u32)) -> [f32; 6] {
+        let (w, h) = (image_size.0 as f32, image_size.1 as f32);
+        let unit = |u: f32, v: f32| self.to_page.apply(Point::new(u * w, (1.0 - v) * h));
+        let origin = unit(0.0, 0.0);
+        let (x, y) = (unit(1.0, 0.0), unit(0.0, 1.0));
+        [
+            x.x - origin.x,
+            x.y - origin.y,
+            y.x - origin.x,
+            y.y - origin.y,
+            origin.x,
+            origin.y,
+        ]
+    }
+}
+
+/// Where a piece of a line's text goes on the page.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) struct Placed<'a> {
+    pub(super) text: &'a str,
+    /// The box's height: with the font's ascent of one em, a selection covers the box.
+    pub(super) font_size: f32,
+    /// Horizontal scaling, percent, that makes the text as long as its part of the box.
+    pub(super) stretch: f32,
+    /// Text matrix: along the baseline, origin where the piece starts on it.
+    pub(super) matrix: [f32; 6],
+}
+
+/// A line whose baseline is within this many degrees of a quarter turn is laid
+/// exactly along that quarter turn, a word at a time: text readers (poppler's
+/// pdftotext, viewers' search) cut text at other angles into letter pairs, and
+/// over a word the printed text drifts from the axis by at most a sixth of its
+/// length (sin 10°).
+const SNAP_WITHIN_DEGREES: f32 = 10.0;
+/// Most characters in one placed piece of a line without spaces (Chinese), so
+/// that a snapped piece drifts from the printed text as little as a word does.
+const MAX_PIECE_CHARS: usize = 8;
+
+/// The pieces of a line's text and where each goes: the whole line along its
+/// baseline, or (near a quarter turn) word by word along that quarter turn,
+/// each word where it falls on the baseline.
+pub(super) fn place<'a>(line: &'a Line, to_page: impl Fn(Point) -> Point) -> Vec<Placed<'a>> {
+    let characters = line.text.chars().count();
+    if characters == 0 {
+        return Vec::new();
+    }
+    let [tl, tr, br, bl] = line.quad.map(&to_page);
+    // Along the baseline and up the line, averaged over both edges of the box.
+    let along = Point::new((tr.x - tl.x + br.x - bl.x) / 2.0, (tr.y - tl.y + br.y - bl.y) / 2.0);
+    let up = Point::new((tl.x - bl.x + tr.x - br.x) / 2.0, (tl.y - bl.y + tr.y - br.y) / 2.0);
+    let length = along.x.hypot(along.y);
+    if length < MIN_LINE_POINTS {
+        return Vec::new();
+    }
+    let (cos, sin) = (along.x / length, along.y / length);
+    // The height is measured square to the baseline (a sheared box reads as its height).
+    let height = (up.y * cos - up.x * sin).abs();
+    if height < MIN_LINE_POINTS {
+        return Vec::new();
+    }
+    let angle = sin.atan2(cos).to_degrees();
+    let quarter = (angle / 90.0).round() * 90.0;
+    let per_char = length / characters as f32;
+    let piece = |text: &'a str, start: usize, (c, s): (f32, f32)| {
+        let origin = Point::new(
+            bl.x + cos * per_char * start as f32,
+            bl.y + sin * per_char * start as f32,
+        );
+        Placed {
+            text,
+            font_size: height,
+            stretch: 100.0 * per_char / (height * glyphless::PDF_WIDTH as f32 / 1000.0),
+            matrix: [c, s, -s, c, origin.x, origin.y],
+        }
+    };
+    if (angle - quarter).abs() > SNAP_WITHIN_DEGREES {
+        return vec![piece(&line.text, 0, (cos, sin))];
+    }
+    let radians = quarter.to_radians();
+    let snapped = (radians.cos().round(), radians.sin().round());
+    pieces(&line.text)
+        .map(|(start, text)| piece(text, start, snapped))
+        .collect()
+}
+
+/// The words of `text` with the spaces after each (and runs without spaces cut
+/// every [`MAX_PIECE_CHARS`]), as (index of the first character, piece).
+fn pieces(text: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut cuts = Vec::new();
+    let (mut count, mut in_piece, mut previous_space) = (0usize, 0usize, false);
+    for (at, c) in text.char_indices() {
+        let space = c.is_whitespace();
+        if count > 0 && !space && (previous_space || in_piece >= MAX_PIECE_CHARS) {
+            cuts.push((count, at));
+            in_piece = 0;
+        }
+        previous_space = space;
+        in_piece += usize::from(!space);
+        count += 1;
+    }
+    let mut starts = vec![(0usize, 0usize)];
+    starts.extend(cuts);
+    let ends: Vec<usize> = starts.iter().skip(1).map(|&(_, at)| at).chain([text.len()]).collect();
+    starts
+        .into_iter()
+        .zip(ends)
+        .map(move |((first, from), to)| (first, &text[from..to]))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::geometry::axis_aligned;
+
+    fn flip(p: Point) -> Point {
+        Point::new(p.x, 1000.0 - p.y)
+    }
+
+    #[test]
+    fn a_level_line_is_placed_word_by_word_over_its_box() {
+        let line = Line::read("ab cd".into(), axis_aligned(100.0, 50.0, 300.0, 70.0), 0.9, 0.9);
+        // Image 1000 px high mapped 1:1 onto a page 1000 pt high.
+        let placed = place(&line, flip);
+        assert_eq!(placed.iter().map(|p| p.text).collect::<Vec<_>>(), ["ab ", "cd"]);
+        assert_eq!(placed[0].font_size, 20.0);
+        // Five half-em glyphs at 20 pt are 50 pt; the box is 200 pt long.
+        assert!((placed[0].stretch - 400.0).abs() < 1e-3, "{placed:?}");
+        assert_eq!(placed[0].matrix, [1.0, 0.0, -0.0, 1.0, 100.0, 930.0]);
+        // "cd" starts three characters (120 pt) along.
+        assert_eq!(placed[1].matrix[4], 220.0);
+    }
+
+    #[test]
+    fn a_slightly_skewed_line_is_laid_level_word_by_word_along_its_baseline() {
+        let (c, s) = (3f32.to_radians().cos(), 3f32.to_radians().sin());
+        // 300 px long, 20 px high, rising 3° to the right (y runs down in the image).
+        let bl = Point::new(100.0, 100.0);
+        let along = Point::new(300.0 * c, -300.0 * s);
+        let up = Point::new(-20.0 * s, -20.0 * c);
+        let quad = [
+            Point::new(bl.x + up.x, bl.y + up.y),
+            Point::new(bl.x + up.x + along.x, bl.y + up.y + along.y),
+            Point::new(bl.x + along.x, bl.y + along.y),
+            bl,
+        ];
+        let line = Line::read("one two".into(), quad, 0.9, 0.9);
+        let placed = place(&line, flip);
+        assert_eq!(placed.len(), 2);
+        for p in &placed {
+            assert_eq!(&p.matrix[..4], &[1.0, 0.0, -0.0, 1.0], "laid level");
+        }
+        // "two" starts 4/7 of the way along, raised as the baseline rises there.
+        let rise = 300.0 * s * 4.0 / 7.0;
+        assert!((placed[1].matrix[5] - (900.0 + rise)).abs() < 1e-3, "{placed:?}");
+    }
+
+    #[test]
+    fn an_upside_down_line_runs_right_to_left() {
+        let [a, b, c, d] = axis_aligned(100.0, 50.0, 300.0, 70.0);
+        // Read upside down: its first corner is the box's bottom-right.
+        let line = Line::read("ab".into(), [c, d, a, b], 0.9, 0.9);
+        let placed = place(&line, flip);
+        assert_eq!(placed.len(), 1);
+        assert!((placed[0].matrix[0] + 1.0).abs() < 1e-6 && placed[0].matrix[1].abs() < 1e-6);
+        // Its baseline starts at the top-right of the box on the page.
+        assert_eq!((placed[0].matrix[4], placed[0].matrix[5]), (300.0, 950.0));
+    }
+
+    #[test]
+    fn a_steep_line_keeps_its_angle() {
+        // A sign seen at 30°: snapping it would put the text far off the print.
+        let (c, s) = (30f32.to_radians().cos(), 30f32.to_radians().sin());
+        let bl = Point::new(100.0, 400.0);
+        let quad = [
+            Point::new(bl.x - 20.0 * s, bl.y - 20.0 * c),
+            Point::new(bl.x - 20.0 * s + 200.0 * c, bl.y - 20.0 * c - 200.0 * s),
+            Point::new(bl.x + 200.0 * c, bl.y - 200.0 * s),
+            bl,
+        ];
+        let line = Line::read("open late".into(), quad, 0.9, 0.9);
+        let placed = place(&line, flip);
+        assert_eq!(placed.len(), 1);
+        assert!((placed[0].matrix[0] - c).abs() < 1e-5 && (placed[0].matrix[1] - s).abs() < 1e-5);
+    }
+
+    #[test]
+    fn long_runs_without_spaces_are_cut_into_pieces() {
+        let text = "发票号码一二三四五六 ab";
+        let got: Vec<(usize, &str)> = pieces(text).collect();
+        assert_eq!(got, [(0, "发票号码一二三四"), (8, "五六 "), (11, "ab")]);
+    }
+}
