@@ -451,7 +451,7 @@ fn a_panic_while_reading_one_file_fails_that_file_and_the_batch_goes_on() {
         "{stderr}"
     );
     assert!(
-        errors[0].contains("(at src/pipeline.rs:"),
+        errors[0].contains("(at src/pipeline/mod.rs:"),
         "where it happened: {stderr}"
     );
     for name in ["first", "third"] {
