@@ -119,11 +119,16 @@ fn crop_name(n: usize) -> String {
 
 fn candidate_json(c: &Candidate) -> Value {
     json!({
-        "corners": c.crop.corners.iter().map(|p| [p.x, p.y]).collect::<Vec<_>>(),
-        "seen_corners": c.seen.corners.iter().map(|p| [p.x, p.y]).collect::<Vec<_>>(),
+        "corners": points(&c.crop.corners),
+        "seen_corners": points(&c.seen.corners),
         "score": c.score,
         "p_upside_down": c.p_upside_down,
     })
+}
+
+/// A quad's corners as `[x, y]` pairs.
+fn points(quad: &crate::geometry::Quad) -> Vec<[f32; 2]> {
+    quad.iter().map(|p| [p.x, p.y]).collect()
 }
 
 fn readings_json(readings: &[(Candidate, Decoded)]) -> Value {
@@ -134,7 +139,7 @@ fn readings_json(readings: &[(Candidate, Decoded)]) -> Value {
             .map(|(n, (c, d))| {
                 json!({
                     "crop": format!("crops/{}", crop_name(n)),
-                    "corners": c.crop.corners.iter().map(|p| [p.x, p.y]).collect::<Vec<_>>(),
+                    "corners": points(&c.crop.corners),
                     "flipped": c.flipped,
                     "text": d.text,
                     "confidence": d.confidence,

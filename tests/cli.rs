@@ -3,20 +3,9 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
-use common::{page, save, temp_dir};
-
-fn ocrdesk(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ocrdesk"))
-        .args(args)
-        .output()
-        .expect("ocrdesk runs")
-}
-
-fn arg(p: &Path) -> &str {
-    p.to_str().expect("utf-8 path")
-}
+use common::{arg, ocrdesk, page, save, temp_dir};
 
 #[test]
 fn json_output_has_the_documented_shape() {

@@ -4,25 +4,14 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Command;
 
 use common::pdf::{LETTER, Spec, write_pdf};
-use common::{page, save, temp_dir};
+use common::{arg, ocrdesk, page, save, temp_dir};
 use image::{ImageEncoder, Rgb, RgbImage};
 use ocrdesk::export::pdf::{PageImage, PdfPage, searchable_pdf};
 use ocrdesk::geometry::{Point, axis_aligned};
 use ocrdesk::result::{Line, Page, PageOrientation, StageTimings, TextSource};
-
-fn ocrdesk(args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ocrdesk"))
-        .args(args)
-        .output()
-        .expect("ocrdesk runs")
-}
-
-fn arg(p: &Path) -> &str {
-    p.to_str().expect("utf-8 path")
-}
 
 /// Runs a checking tool and returns what it printed.
 fn tool(program: &str, args: &[&str]) -> String {

@@ -195,3 +195,16 @@ pub fn price_list(height: u32) -> RgbImage {
     }
     img
 }
+
+/// Runs the `ocrdesk` binary built for these tests, as a user would.
+pub fn ocrdesk(args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_ocrdesk"))
+        .args(args)
+        .output()
+        .expect("ocrdesk runs")
+}
+
+/// A path as a command-line argument.
+pub fn arg(p: &std::path::Path) -> &str {
+    p.to_str().expect("utf-8 path")
+}

@@ -131,11 +131,6 @@ impl SearchablePdf {
         Ok(())
     }
 
-    /// How many pages were added.
-    pub fn page_count(&self) -> usize {
-        self.pages.len()
-    }
-
     /// The file's bytes, titled `title`.
     pub fn finish(mut self, title: &str) -> Vec<u8> {
         self.pdf
