@@ -177,7 +177,11 @@ fn render(docs: &[Document], format: Format, open: &OpenOptions) -> anyhow::Resu
                 [doc] => searchable::title_of(Path::new(&doc.source)),
                 _ => "OCR Desk".to_owned(),
             };
-            searchable::searchable_pdf(docs, open, &title)?
+            let pdf = searchable::searchable_pdf(docs, open, &title)?;
+            for note in &pdf.notes {
+                eprintln!("note: {note}");
+            }
+            pdf.bytes
         }
         exporter => export::render(docs, exporter)?,
     })

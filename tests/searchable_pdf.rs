@@ -154,8 +154,37 @@ fn a_jpeg_goes_in_byte_for_byte_and_a_sideways_page_reads_in_order() {
     assert_eq!(words(&tool("pdftotext", &[arg(&pdf), "-"])), words(&txt));
 }
 
+/// `pdfimages -list` of `pdf` without the object numbers (renumbered when
+/// copied) and the interpolation flag (PDF/A forbids it): each picture's page,
+/// size, colour, encoding, resolution and byte count.
+fn pictures(pdf: &Path) -> Vec<String> {
+    tool("pdfimages", &["-list", arg(pdf)])
+        .lines()
+        .skip(2)
+        .map(|row| {
+            let cells: Vec<&str> = row.split_whitespace().collect();
+            // page num type width height color comp bpc enc interp object ID x-ppi y-ppi size ratio
+            [&cells[..9], &cells[12..15]].concat().join(" ")
+        })
+        .collect()
+}
+
+/// Page `number` of `pdf` as poppler renders it (grey, 50 dpi, PGM bytes).
+fn rendered(pdf: &Path, number: usize) -> Vec<u8> {
+    let n = number.to_string();
+    let out = Command::new("pdftoppm")
+        .args(["-r", "50", "-gray", "-f", &n, "-l", &n, arg(pdf)])
+        .output()
+        .expect("pdftoppm runs (packaging/test.sh installs it)");
+    assert!(
+        out.status.success() && !out.stdout.is_empty(),
+        "pdftoppm renders page {number}"
+    );
+    out.stdout
+}
+
 #[test]
-fn every_page_of_a_scanned_pdf_becomes_a_page_of_the_searchable_one() {
+fn a_scanned_pdf_keeps_its_own_pictures_under_the_text_read() {
     let dir = temp_dir();
     let scanned = write_pdf(
         dir.path(),
@@ -168,16 +197,74 @@ fn every_page_of_a_scanned_pdf_becomes_a_page_of_the_searchable_one() {
     let (pdf, txt) = read_both_ways(&out_dir, &scanned);
     let info = tool("pdfinfo", &[arg(&pdf)]);
     assert!(info.contains("Pages:           2"), "{info}");
-    // The pages keep the original's size (US Letter).
+    // The pages keep the original's size (US Letter) and its pictures, byte for
+    // byte: nothing is rendered again or re-encoded.
     assert!(
         info.contains(&format!("Page size:       {} x {} pts", LETTER.0, LETTER.1)),
         "{info}"
     );
+    assert_eq!(pictures(&pdf), pictures(&scanned));
+    for page in 1..=2 {
+        assert!(
+            rendered(&pdf, page) == rendered(&scanned, page),
+            "page {page} looks as it did"
+        );
+    }
     assert_eq!(words(&tool("pdftotext", &[arg(&pdf), "-"])), words(&txt));
     assert!(
         words(&txt).contains("First page 101") && words(&txt).contains("Second page 202"),
         "{txt}"
     );
+    assert!(tool("qpdf", &["--check", arg(&pdf)]).contains("No syntax or stream encoding errors"));
+    assert!(tool("pdfinfo", &["-meta", arg(&pdf)]).contains("<pdfaid:part>2</pdfaid:part>"));
+}
+
+#[test]
+fn a_typed_page_is_copied_unchanged_and_a_sideways_scan_is_turned_upright() {
+    let dir = temp_dir();
+    let mixed = write_pdf(
+        dir.path(),
+        "mixed.pdf",
+        &[
+            Spec::Scan(&["Turned page 101"]),
+            Spec::Text(&[("Typed page 202", 72.0, 100.0, 14.0)]),
+            Spec::Scan(&["Third page 303"]),
+        ],
+        true,
+    );
+    let out_dir = dir.path().join("out");
+    std::fs::create_dir(&out_dir).expect("folder");
+    let out = ocrdesk(&["ocr", "--format", "pdf", "--out", arg(&out_dir), arg(&mixed)]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let pdf = out_dir.join("mixed.pdf");
+    // The typed page's Helvetica is not embedded, which PDF/A forbids: the file
+    // is written as a plain PDF, and the note says why.
+    let notes = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        notes.contains("fonts not embedded (Helvetica)") && notes.contains("not as PDF/A"),
+        "{notes}"
+    );
+    assert!(!tool("pdfinfo", &["-meta", arg(&pdf)]).contains("pdfaid"));
+    assert_eq!(pictures(&pdf), pictures(&mixed));
+    for page in 2..=3 {
+        assert!(
+            rendered(&pdf, page) == rendered(&mixed, page),
+            "page {page} looks as it did"
+        );
+    }
+    // The first page lay sideways (/Rotate 90 over an upright scan): it is shown upright.
+    let first = tool("pdfinfo", &["-f", "1", "-l", "1", arg(&mixed)]);
+    assert!(first.contains("Page    1 rot:   90"), "{first}");
+    let first = tool("pdfinfo", &["-f", "1", "-l", "1", arg(&pdf)]);
+    assert!(first.contains("Page    1 rot:   0"), "{first}");
+    let txt = ocrdesk(&["ocr", "--format", "txt", arg(&mixed)]);
+    let txt = String::from_utf8_lossy(&txt.stdout);
+    let text = words(&tool("pdftotext", &[arg(&pdf), "-"]));
+    assert_eq!(text, words(&txt));
+    for phrase in ["Turned page 101", "Typed page 202", "Third page 303"] {
+        assert_eq!(text.matches(phrase).count(), 1, "{phrase} once in {text}");
+    }
+    assert!(tool("qpdf", &["--check", arg(&pdf)]).contains("No syntax or stream encoding errors"));
 }
 
 fn line(text: &str, quad: [Point; 4]) -> Line {

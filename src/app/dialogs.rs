@@ -79,7 +79,13 @@ impl OcrDeskApp {
             move || {
                 crate::guard::catch(|| {
                     write_export(&path, &docs, format, &open)
-                        .map(|()| format!("Exported {} document(s) to {}", docs.len(), path.display()))
+                        .map(|notes| {
+                            let mut message = format!("Exported {} document(s) to {}", docs.len(), path.display());
+                            for note in notes {
+                                message.push_str(&format!("\n{note}"));
+                            }
+                            message
+                        })
                         .map_err(|e| format!("Export failed: {e}"))
                 })
                 .unwrap_or_else(|panic| Err(format!("Export failed: internal error: {panic}")))
@@ -122,16 +128,20 @@ impl OcrDeskApp {
 }
 
 /// Writes `docs` to `path`: a searchable PDF of every page (one PDF for all
-/// documents, titled after the file), or the results in `format`.
+/// documents, titled after the file), or the results in `format`. Returns what
+/// the user should know about how it was written.
 fn write_export(
     path: &Path,
     docs: &[crate::result::Document],
     format: ExportFormat,
     open: &OpenOptions,
-) -> Result<(), String> {
+) -> Result<Vec<String>, String> {
     if format != ExportFormat::Pdf {
-        return export::write_documents(path, docs, format).map_err(|e| e.to_string());
+        return export::write_documents(path, docs, format)
+            .map(|()| Vec::new())
+            .map_err(|e| e.to_string());
     }
-    let bytes = searchable::searchable_pdf(docs, open, &searchable::title_of(path)).map_err(|e| e.to_string())?;
-    export::write_atomic(path, &bytes).map_err(|e| format!("{}: cannot write: {e}", path.display()))
+    let pdf = searchable::searchable_pdf(docs, open, &searchable::title_of(path)).map_err(|e| e.to_string())?;
+    export::write_atomic(path, &pdf.bytes).map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
+    Ok(pdf.notes)
 }

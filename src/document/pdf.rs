@@ -13,7 +13,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use super::{MAX_PIXELS, MAX_SIDE, OpenOptions, PageContent, SourcePage, TextLayerLine, TextLayerPage};
 use crate::error::DocumentError;
-use crate::geometry::{Point, Quad};
+use crate::geometry::{Affine, Point, Quad};
 
 /// The process-wide PDFium binding (PDFium can be bound once per process).
 static PDFIUM: OnceLock<Result<Pdfium, String>> = OnceLock::new();
@@ -43,20 +43,13 @@ const SCAN_IMAGE_COVERAGE: f32 = 0.5;
 /// layer is garbage: fonts without a ToUnicode map.
 const MAX_UNMAPPED_SHARE: f32 = 0.1;
 
-/// Opens a PDF and hands each selected page to `on_page`, one at a time (a long
-/// document is never held in memory as images). Returns the document's page count.
-pub(super) fn for_each_page(
-    path: &Path,
-    bytes: &[u8],
-    options: &OpenOptions,
-    on_page: &mut dyn FnMut(SourcePage) -> ControlFlow<()>,
-) -> Result<usize, DocumentError> {
+/// The PDF `bytes` opened by PDFium, with the password in `options`.
+fn open<'a>(path: &Path, bytes: &'a [u8], options: &OpenOptions) -> Result<PdfDocument<'a>, DocumentError> {
     let unreadable = |reason: String| DocumentError::Unreadable {
         path: path.to_owned(),
         reason,
     };
-    let pdfium = pdfium()?;
-    let document = pdfium
+    pdfium()?
         .load_pdf_from_byte_slice(bytes, options.password.as_deref())
         .map_err(|e| match e {
             PdfiumError::PdfiumLibraryInternalError(PdfiumInternalError::PasswordError) => DocumentError::Encrypted {
@@ -70,7 +63,22 @@ pub(super) fn for_each_page(
                 unreadable("the PDF uses a security handler PDFium does not support".into())
             }
             other => unreadable(format!("cannot open the PDF: {other:?}")),
-        })?;
+        })
+}
+
+/// Opens a PDF and hands each selected page to `on_page`, one at a time (a long
+/// document is never held in memory as images). Returns the document's page count.
+pub(super) fn for_each_page(
+    path: &Path,
+    bytes: &[u8],
+    options: &OpenOptions,
+    on_page: &mut dyn FnMut(SourcePage) -> ControlFlow<()>,
+) -> Result<usize, DocumentError> {
+    let unreadable = |reason: String| DocumentError::Unreadable {
+        path: path.to_owned(),
+        reason,
+    };
+    let document = open(path, bytes, options)?;
     let pages = document.pages();
     let count = pages.len().max(0) as usize;
     if count == 0 {
@@ -100,18 +108,12 @@ pub(super) fn for_each_page(
 }
 
 fn read_page(page: &PdfPage, options: &OpenOptions) -> Result<PageContent, String> {
-    let scale = options.pdf_dpi / 72.0;
-    let width = (page.width().value * scale).round().max(1.0);
-    let height = (page.height().value * scale).round().max(1.0);
-    // A huge page (a poster or a CAD sheet) is rendered smaller to stay in bounds.
-    let fit = (MAX_SIDE as f32 / width.max(height))
-        .min((MAX_PIXELS as f32 / (width * height)).sqrt())
-        .min(1.0);
-    let (scale, width, height) = (scale * fit, (width * fit).round(), (height * fit).round());
-    let config = PdfRenderConfig::new()
-        .set_target_size(width as Pixels, height as Pixels)
-        .render_form_data(true)
-        .render_annotations(true);
+    let Rendering {
+        config,
+        scale,
+        width,
+        height,
+    } = rendering(page, options);
     if !options.force_ocr
         && let Some(lines) = text_layer(page, &config, scale)?
     {
@@ -120,13 +122,83 @@ fn read_page(page: &PdfPage, options: &OpenOptions) -> Result<PageContent, Strin
             false => None,
         };
         return Ok(PageContent::Text(TextLayerPage {
-            width: width as u32,
-            height: height as u32,
+            width,
+            height,
             lines,
             image,
         }));
     }
     Ok(PageContent::Image(render(page, &config)?))
+}
+
+/// How a page is rendered for reading: at `options.pdf_dpi`, a huge page (a
+/// poster or a CAD sheet) smaller to stay in bounds.
+struct Rendering {
+    config: PdfRenderConfig,
+    /// Pixels per point.
+    scale: f32,
+    width: u32,
+    height: u32,
+}
+
+fn rendering(page: &PdfPage, options: &OpenOptions) -> Rendering {
+    let scale = options.pdf_dpi / 72.0;
+    let width = (page.width().value * scale).round().max(1.0);
+    let height = (page.height().value * scale).round().max(1.0);
+    let fit = (MAX_SIDE as f32 / width.max(height))
+        .min((MAX_PIXELS as f32 / (width * height)).sqrt())
+        .min(1.0);
+    let (scale, width, height) = (scale * fit, (width * fit).round(), (height * fit).round());
+    let config = PdfRenderConfig::new()
+        .set_target_size(width as Pixels, height as Pixels)
+        .render_form_data(true)
+        .render_annotations(true);
+    Rendering {
+        config,
+        scale,
+        width: width as u32,
+        height: height as u32,
+    }
+}
+
+/// Where each selected page's rendering for reading lies on the page itself.
+pub struct PageFrame {
+    /// 0-based page index within the document.
+    pub index: usize,
+    /// Size in pixels of the page as rendered for reading (at `pdf_dpi`).
+    pub size: (u32, u32),
+    /// Those pixels to the page's own coordinates (points, y up, before its
+    /// /Rotate, crop box included): where text read from the rendering goes on
+    /// the original page.
+    pub pixels_to_page: Affine,
+}
+
+/// How many pages the PDF `bytes` has, and the frames of those `options`
+/// selects; nothing is rendered.
+pub fn page_frames(path: &Path, bytes: &[u8], options: &OpenOptions) -> Result<(usize, Vec<PageFrame>), DocumentError> {
+    let unreadable = |reason: String| DocumentError::Unreadable {
+        path: path.to_owned(),
+        reason,
+    };
+    let document = open(path, bytes, options)?;
+    let pages = document.pages();
+    let count = pages.len().max(0) as usize;
+    let selected = options.pages.indices(count).map_err(|e| unreadable(e.to_string()))?;
+    let mut frames = Vec::with_capacity(selected.len());
+    for index in selected {
+        let page = pages
+            .get(index as PdfPageIndex)
+            .map_err(|e| unreadable(format!("page {}: cannot load: {e:?}", index + 1)))?;
+        let rendering = rendering(&page, options);
+        let to_pixels = PageToPixels::new(&page, &rendering.config, rendering.scale)
+            .map_err(|reason| unreadable(format!("page {}: {reason}", index + 1)))?;
+        frames.push(PageFrame {
+            index,
+            size: (rendering.width, rendering.height),
+            pixels_to_page: to_pixels.affine().inverse(),
+        });
+    }
+    Ok((count, frames))
 }
 
 fn render(page: &PdfPage, config: &PdfRenderConfig) -> Result<image::RgbImage, String> {
@@ -222,6 +294,18 @@ impl PageToPixels {
             per_x: ((x.0 - o.0) / span, (x.1 - o.1) / span),
             per_y: ((y.0 - o.0) / span, (y.1 - o.1) / span),
         })
+    }
+
+    /// The same map as an [`Affine`].
+    fn affine(&self) -> Affine {
+        Affine::new([
+            self.per_x.0,
+            self.per_y.0,
+            self.origin.0,
+            self.per_x.1,
+            self.per_y.1,
+            self.origin.1,
+        ])
     }
 
     fn point(&self, x: f32, y: f32) -> (f32, f32) {

@@ -15,6 +15,11 @@ impl Affine {
         Affine(m)
     }
 
+    /// Its `[a, b, c, d, e, f]`.
+    pub fn matrix(&self) -> [f32; 6] {
+        self.0
+    }
+
     /// This map applied after `first`.
     pub fn after(&self, first: &Affine) -> Affine {
         let [a, b, c, d, e, f] = self.0;

@@ -1,6 +1,9 @@
-//! Searchable PDFs of documents already read: each page's picture is taken again
-//! from its file (a JPEG as it is; other images decoded; PDF pages rendered),
-//! one page at a time, and laid under the page's text (corrections included).
+//! Searchable PDFs of documents already read. A PDF's pages are copied from
+//! the file as they are, a scanned page with the text read laid over it; an
+//! image's picture is taken again from its file (a JPEG as it is, others
+//! decoded), one page at a time, and laid under the page's text (corrections
+//! included). A PDF whose objects cannot be copied, or one read with
+//! `--force-ocr`, has its pages rendered again instead.
 
 use std::ops::ControlFlow;
 use std::path::{Path, PathBuf};
@@ -8,9 +11,11 @@ use std::path::{Path, PathBuf};
 use image::ImageFormat;
 
 use crate::document::embed::{JpegStream, jpeg_as_is, resolution};
+use crate::document::pdf::page_frames;
 use crate::document::{self, OpenOptions, PageContent, PageSelection};
 use crate::error::DocumentError;
-use crate::export::pdf::{PageImage, PdfError, PdfPage, SearchablePdf};
+use crate::export::pdf::{OriginalPage, PageImage, PdfError, PdfPage, SearchablePdf, SourcePdf};
+use crate::geometry::Affine;
 use crate::result::Document;
 
 /// Resolution of a scan whose file does not say: what office scanners default to.
@@ -37,14 +42,51 @@ pub enum SearchableError {
     PageGone { path: PathBuf, page: usize },
 }
 
+/// A searchable PDF, and what its reader should know about how it was made.
+pub struct Searchable {
+    pub bytes: Vec<u8>,
+    /// E.g. that a PDF's pages were rendered again rather than copied, or why
+    /// the file is not PDF/A; empty when all went as it should.
+    pub notes: Vec<String>,
+}
+
 /// One PDF holding every page of `docs`, in order, titled `title`. `options` are
 /// those the documents were opened with (PDF password and resolution).
-pub fn searchable_pdf(docs: &[Document], options: &OpenOptions, title: &str) -> Result<Vec<u8>, SearchableError> {
+pub fn searchable_pdf(docs: &[Document], options: &OpenOptions, title: &str) -> Result<Searchable, SearchableError> {
     let mut pdf = SearchablePdf::new();
+    let mut notes = Vec::new();
     for doc in docs {
-        add_document(&mut pdf, doc, options)?;
+        let path = Path::new(&doc.source);
+        let bytes = document::read_bytes(path)?;
+        if document::is_pdf(&bytes) && !options.force_ocr {
+            match copyable(doc, path, &bytes, options) {
+                Ok((mut source, frames)) => {
+                    add_copied_pages(&mut pdf, &mut source, doc, &frames)?;
+                    let why = source.not_pdfa();
+                    if !why.is_empty() {
+                        notes.push(format!(
+                            "{}: its pages hold what PDF/A forbids: {}",
+                            path.display(),
+                            why.join(", ")
+                        ));
+                    }
+                    continue;
+                }
+                Err(reason) => notes.push(format!(
+                    "{}: pages rendered again, not copied: {reason}",
+                    path.display()
+                )),
+            }
+        }
+        add_pictures(&mut pdf, doc, &bytes, options)?;
     }
-    Ok(pdf.finish(title))
+    if !pdf.is_pdfa() {
+        notes.push("so the PDF is written as a plain PDF, not as PDF/A".to_owned());
+    }
+    Ok(Searchable {
+        bytes: pdf.finish(title),
+        notes,
+    })
 }
 
 /// The title a PDF of `path` gets: its file name without the extension.
@@ -53,30 +95,110 @@ pub fn title_of(path: &Path) -> String {
         .map_or_else(|| "OCR Desk".to_owned(), |s| s.to_string_lossy().into_owned())
 }
 
-fn add_document(pdf: &mut SearchablePdf, doc: &Document, options: &OpenOptions) -> Result<(), SearchableError> {
+/// The PDF's objects ready to copy, and where each page read lies on its page;
+/// or why its pages cannot be copied.
+fn copyable(
+    doc: &Document,
+    path: &Path,
+    bytes: &[u8],
+    options: &OpenOptions,
+) -> Result<(SourcePdf, Vec<OriginalFrame>), String> {
+    let source = SourcePdf::load(bytes, options.password.as_deref()).map_err(|e| e.to_string())?;
+    let open = OpenOptions {
+        pages: selection(doc),
+        ..options.clone()
+    };
+    let (count, frames) = page_frames(path, bytes, &open).map_err(|e| e.to_string())?;
+    if source.page_count() != count {
+        return Err(format!(
+            "its page tree reads as {} pages, but PDFium reads {count}",
+            source.page_count()
+        ));
+    }
+    let mut placed = Vec::with_capacity(doc.pages.len());
+    for page in &doc.pages {
+        let frame = frames
+            .iter()
+            .find(|f| f.index == page.index)
+            .ok_or_else(|| format!("page {} is no longer in the file", page.index + 1))?;
+        if frame.size != (page.width, page.height) {
+            return Err(format!(
+                "page {} renders at {}x{} px, not at the {}x{} it was read at",
+                page.index + 1,
+                frame.size.0,
+                frame.size.1,
+                page.width,
+                page.height
+            ));
+        }
+        placed.push(OriginalFrame {
+            index: page.index,
+            pixels_to_page: frame.pixels_to_page,
+        });
+    }
+    Ok((source, placed))
+}
+
+/// Where a page read lies on the PDF page it was read from.
+struct OriginalFrame {
+    index: usize,
+    pixels_to_page: Affine,
+}
+
+fn add_copied_pages(
+    pdf: &mut SearchablePdf,
+    source: &mut SourcePdf,
+    doc: &Document,
+    frames: &[OriginalFrame],
+) -> Result<(), SearchableError> {
+    for (page, frame) in doc.pages.iter().zip(frames) {
+        let original = OriginalPage {
+            page,
+            index: frame.index,
+            pixels_to_page: frame.pixels_to_page,
+        };
+        pdf.add_original_page(source, &original)
+            .map_err(|source| SearchableError::Pdf {
+                path: PathBuf::from(&doc.source),
+                source,
+            })?;
+    }
+    Ok(())
+}
+
+/// The pages of `doc` as a page selection.
+fn selection(doc: &Document) -> PageSelection {
+    PageSelection::Ranges(doc.pages.iter().map(|p| (p.index + 1, Some(p.index + 1))).collect())
+}
+
+/// Adds each page of `doc` as its picture, taken again from `bytes`, under its text.
+fn add_pictures(
+    pdf: &mut SearchablePdf,
+    doc: &Document,
+    bytes: &[u8],
+    options: &OpenOptions,
+) -> Result<(), SearchableError> {
     let path = Path::new(&doc.source);
-    let bytes = document::read_bytes(path)?;
-    let is_pdf = document::is_pdf(&bytes);
-    let format = image::guess_format(&bytes).ok();
+    let is_pdf = document::is_pdf(bytes);
+    let format = image::guess_format(bytes).ok();
     // JPEGs (and WebP, mostly lossy) were lossy already: re-encoding them losslessly
     // would only make them bigger.
     let lossless = !is_pdf && !matches!(format, Some(ImageFormat::Jpeg | ImageFormat::WebP));
-    let as_is = jpeg_as_is(&bytes);
+    let as_is = jpeg_as_is(bytes);
     let declared = if is_pdf {
         Some(options.pdf_dpi)
     } else {
-        resolution(&bytes)
+        resolution(bytes)
     };
-    let selected = PageSelection::Ranges(doc.pages.iter().map(|p| (p.index + 1, Some(p.index + 1))).collect());
     let open = OpenOptions {
-        pages: selected,
+        pages: selection(doc),
         // Every page needs its picture, text-layer pages too.
         render_text_pages: true,
         ..options.clone()
     };
     let mut failure = None;
     let mut added = 0;
-    document::for_each_page_of(path, &bytes, &open, |source| {
+    document::for_each_page_of(path, bytes, &open, |source| {
         let image = match source.content {
             PageContent::Image(image) => Some(image),
             PageContent::Text(layer) => layer.image,
@@ -94,7 +216,7 @@ fn add_document(pdf: &mut SearchablePdf, doc: &Document, options: &OpenOptions) 
                 height,
                 components,
             }) if source.index == 0 && image.dimensions() == (width, height) => PageImage::Jpeg {
-                data: &bytes,
+                data: bytes,
                 width,
                 height,
                 components,

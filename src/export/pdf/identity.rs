@@ -9,9 +9,9 @@ use pdf_writer::{Date, Filter, Finish, Pdf, Ref, TextStr};
 
 use super::{PRODUCER, icc};
 
-/// Document info, XMP metadata with the PDF/A-2b identification, the sRGB
-/// output intent, the file identifier, and the catalog that ties them.
-pub(super) fn write_identification(pdf: &mut Pdf, ids: &mut Ref, catalog: Ref, tree: Ref, title: &str) {
+/// Document info, XMP metadata (with the PDF/A-2b identification when `pdfa`),
+/// the sRGB output intent, the file identifier, and the catalog that ties them.
+pub(super) fn write_identification(pdf: &mut Pdf, ids: &mut Ref, catalog: Ref, tree: Ref, title: &str, pdfa: bool) {
     let (info, metadata, profile) = (ids.bump(), ids.bump(), ids.bump());
     let now = Utc::now();
     let date = Date::new(now.year)
@@ -48,9 +48,10 @@ pub(super) fn write_identification(pdf: &mut Pdf, ids: &mut Ref, catalog: Ref, t
         .metadata_date(stamp)
         .format("application/pdf")
         .document_id(&uuid)
-        .instance_id(&uuid)
-        .pdfa_part(2)
-        .pdfa_conformance("B");
+        .instance_id(&uuid);
+    if pdfa {
+        xmp.pdfa_part(2).pdfa_conformance("B");
+    }
     let xml = xmp.finish(None);
     pdf.metadata(metadata, xml.as_bytes());
     pdf.set_file_id((id.to_vec(), id.to_vec()));

@@ -13,6 +13,7 @@
 //! object under our control, which PDF/A needs).
 
 pub mod glyphless;
+mod graft;
 mod icc;
 mod identity;
 mod layout;
@@ -24,12 +25,18 @@ use miniz_oxide::deflate::compress_to_vec_zlib;
 use pdf_writer::types::{CidFontType, FontFlags, SystemInfo, TextRenderingMode, UnicodeCmap};
 use pdf_writer::{Content, Filter, Finish, Name, Pdf, Rect, Ref, Str};
 
+pub use graft::{SourceError, SourcePdf};
 pub use picture::PageImage;
 
-use crate::result::Page;
+use crate::geometry::{Affine, Point, turn_geometry};
+use crate::result::{Page, TextSource};
+use graft::{GraftedPage, Overlay};
 use identity::write_identification;
 use layout::{Sheet, place};
 use picture::{Encoded, Encoding};
+
+/// The text font's name among the resources of a page made from an image.
+const FONT_NAME: &[u8] = b"F0";
 
 /// What every page's document info and XMP say made it.
 pub const PRODUCER: &str = "OCR Desk";
@@ -43,6 +50,18 @@ pub struct PdfPage<'a> {
     pub size: (f32, f32),
 }
 
+/// One page of a PDF input, copied as it is, and what was read on it.
+pub struct OriginalPage<'a> {
+    /// The lines read, in the pixels the page was rendered at for reading. A
+    /// page read by OCR gets them as its text layer; a page whose own text
+    /// layer was read keeps that.
+    pub page: &'a Page,
+    /// The page within the source, from 0.
+    pub index: usize,
+    /// Those pixels to the page's own coordinates.
+    pub pixels_to_page: Affine,
+}
+
 /// Why a PDF could not be written.
 #[derive(Debug, thiserror::Error)]
 pub enum PdfError {
@@ -52,6 +71,8 @@ pub enum PdfError {
         #[source]
         source: image::ImageError,
     },
+    #[error("page {page} is not in the PDF's page tree")]
+    NotInSource { page: usize },
     #[error("the document uses more than 65,534 different characters, more than one PDF font can hold")]
     TooManyCharacters,
 }
@@ -75,6 +96,8 @@ pub struct SearchablePdf {
     font: FontRefs,
     codes: CharacterCodes,
     pages: Vec<Ref>,
+    /// Whether pages copied from PDF inputs keep the file from being PDF/A-2b.
+    not_pdfa: bool,
 }
 
 impl Default for SearchablePdf {
@@ -97,6 +120,7 @@ impl SearchablePdf {
             font,
             codes: CharacterCodes::default(),
             pages: Vec::new(),
+            not_pdfa: false,
         }
     }
 
@@ -116,19 +140,57 @@ impl SearchablePdf {
         page.parent(self.tree)
             .media_box(Rect::new(0.0, 0.0, width, height))
             .contents(content_id);
-        let orientation = &p.page.orientation;
-        if orientation.direction != 0 && !orientation.unsure {
-            // A page scanned sideways or upside down is shown upright, as its
-            // text reads (and text extraction follows the lines in order).
-            page.rotate(i32::from(orientation.direction));
+        let turn = upright_turn(p.page);
+        if turn != 0 {
+            page.rotate(turn);
         }
         let mut resources = page.resources();
         resources.x_objects().pair(Name(b"Im0"), image_id);
-        resources.fonts().pair(Name(b"F0"), self.font.type0);
+        resources.fonts().pair(Name(FONT_NAME), self.font.type0);
         resources.finish();
         page.finish();
         self.pages.push(page_id);
         Ok(())
+    }
+
+    /// Adds page `p.index` of `source` as it is, with the text read laid over
+    /// it when it was read by OCR.
+    pub fn add_original_page(&mut self, source: &mut SourcePdf, p: &OriginalPage) -> Result<(), PdfError> {
+        let id = self.ids.bump();
+        let (to_page, level) = level_original(p);
+        let overlay = match p.page.source {
+            TextSource::TextLayer => None,
+            TextSource::Ocr => {
+                let font_name = graft::free_font_name(source, p.index);
+                let mut content = Content::new();
+                write_text(&mut content, p.page, |q| to_page.apply(q), &font_name, &mut self.codes)?;
+                Some(Overlay {
+                    content: compress_to_vec_zlib(&content.finish(), 6),
+                    font_name,
+                    font: self.font.type0,
+                })
+            }
+        };
+        let page = GraftedPage {
+            index: p.index,
+            id,
+            tree: self.tree,
+            extra_turn: upright_turn(p.page),
+            overlay,
+            level,
+        };
+        source
+            .write_page(&mut self.pdf, &mut self.ids, page)
+            .ok_or(PdfError::NotInSource { page: p.index + 1 })?;
+        self.not_pdfa |= !source.not_pdfa().is_empty();
+        self.pages.push(id);
+        Ok(())
+    }
+
+    /// Whether the file will be PDF/A-2b: not when pages copied hold what it
+    /// forbids ([`SourcePdf::not_pdfa`] says what).
+    pub fn is_pdfa(&self) -> bool {
+        !self.not_pdfa
     }
 
     /// The file's bytes, titled `title`.
@@ -138,8 +200,50 @@ impl SearchablePdf {
             .kids(self.pages.iter().copied())
             .count(self.pages.len() as i32);
         write_font(&mut self.pdf, &self.font, &self.codes);
-        write_identification(&mut self.pdf, &mut self.ids, self.catalog, self.tree, title);
+        let pdfa = !self.not_pdfa;
+        write_identification(&mut self.pdf, &mut self.ids, self.catalog, self.tree, title, pdfa);
         self.pdf.finish()
+    }
+}
+
+/// Where an original page's pixels go on it, and, when the engine straightened
+/// the page to read it, the turn that shows it level (as [`Sheet`] does for an
+/// image): the text then lies level too, which text readers need to keep lines whole.
+fn level_original(p: &OriginalPage) -> (Affine, Option<graft::Level>) {
+    let straightened = p.page.orientation.straightened;
+    let to_page = p.pixels_to_page;
+    if straightened == 0.0 || p.page.source == TextSource::TextLayer {
+        return (to_page, None);
+    }
+    let (width, height) = (p.page.width.max(1), p.page.height.max(1));
+    let (canvas_w, canvas_h, back) = turn_geometry(width, height, -straightened);
+    let level_pixels = back.inverse();
+    let turn = to_page.after(&level_pixels).after(&to_page.inverse());
+    let corners = [(0, 0), (canvas_w, 0), (0, canvas_h), (canvas_w, canvas_h)]
+        .map(|(x, y)| to_page.apply(Point::new(x as f32, y as f32)));
+    let (xs, ys) = (corners.map(|c| c.x), corners.map(|c| c.y));
+    let page_box = [
+        xs.iter().copied().fold(f32::INFINITY, f32::min),
+        ys.iter().copied().fold(f32::INFINITY, f32::min),
+        xs.iter().copied().fold(f32::NEG_INFINITY, f32::max),
+        ys.iter().copied().fold(f32::NEG_INFINITY, f32::max),
+    ];
+    let m = turn.matrix();
+    let level = graft::Level {
+        // `cm` takes (a, b, c, d, e, f) for x' = a·x + c·y + e, y' = b·x + d·y + f.
+        matrix: [m[0], m[3], m[1], m[4], m[2], m[5]],
+        page_box,
+    };
+    (to_page.after(&level_pixels), Some(level))
+}
+
+/// The /Rotate that shows a page scanned sideways or upside down upright, as
+/// its text reads (text extraction then follows the lines in order too).
+fn upright_turn(page: &Page) -> i32 {
+    let orientation = &page.orientation;
+    match orientation.unsure {
+        true => 0,
+        false => i32::from(orientation.direction),
     }
 }
 
@@ -222,19 +326,32 @@ fn page_content(page: &Page, sheet: &Sheet, codes: &mut CharacterCodes) -> Resul
     content.transform(sheet.image_matrix((page.width, page.height)));
     content.x_object(Name(b"Im0"));
     content.restore_state();
+    write_text(&mut content, page, |p| sheet.to_page.apply(p), FONT_NAME, codes)?;
+    Ok(content.finish().into_vec())
+}
+
+/// Each line's text, invisible, in reading order, over its box (`to_page` takes
+/// the page image's pixels to the page), in font `font`.
+fn write_text(
+    content: &mut Content,
+    page: &Page,
+    to_page: impl Fn(Point) -> Point,
+    font: &[u8],
+    codes: &mut CharacterCodes,
+) -> Result<(), PdfError> {
     for line in &page.lines {
-        for placed in place(line, |p| sheet.to_page.apply(p)) {
+        for placed in place(line, &to_page) {
             // One text object a piece: poppler does not carry `Tz` from one to the next.
             content.begin_text();
             content.set_text_rendering_mode(TextRenderingMode::Invisible);
-            content.set_font(Name(b"F0"), placed.font_size);
+            content.set_font(Name(font), placed.font_size);
             content.set_horizontal_scaling(placed.stretch);
             content.set_text_matrix(placed.matrix);
             content.show(Str(&codes.encode(placed.text)?));
             content.end_text();
         }
     }
-    Ok(content.finish().into_vec())
+    Ok(())
 }
 
 /// The objects of the one font every page uses.
@@ -319,6 +436,62 @@ fn write_font(pdf: &mut Pdf, refs: &FontRefs, codes: &CharacterCodes) {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::result::{PageOrientation, StageTimings};
+
+    fn page(straightened: f32, source: TextSource) -> Page {
+        Page {
+            index: 0,
+            width: 1000,
+            height: 500,
+            orientation: PageOrientation {
+                straightened,
+                ..PageOrientation::default()
+            },
+            source,
+            lines: Vec::new(),
+            fields: Vec::new(),
+            tables: Vec::new(),
+            warnings: Vec::new(),
+            timings: StageTimings::default(),
+        }
+    }
+
+    #[test]
+    fn a_straightened_page_is_shown_level_on_a_page_grown_to_hold_it() {
+        // 1000 x 500 px read at 144 dpi: half a point a pixel, y up from 250 pt.
+        let pixels_to_page = Affine::new([0.5, 0.0, 0.0, 0.0, -0.5, 250.0]);
+        let level = |straightened, source| {
+            level_original(&OriginalPage {
+                page: &page(straightened, source),
+                index: 0,
+                pixels_to_page,
+            })
+        };
+        let (to_page, turn) = level(0.0, TextSource::Ocr);
+        assert_eq!((to_page, turn.is_none()), (pixels_to_page, true));
+        // A page with its own text layer is never turned.
+        assert!(level(3.0, TextSource::TextLayer).1.is_none());
+        let (to_page, turn) = level(3.0, TextSource::Ocr);
+        let turn = turn.expect("turned");
+        let [x0, y0, x1, y1] = turn.page_box;
+        assert!(x1 - x0 > 500.0 && y1 - y0 > 250.0, "{:?}", turn.page_box);
+        // The page's middle goes where the text laid over it goes.
+        let [a, b, c, d, e, f] = turn.matrix;
+        let middle = Point::new(250.0, 125.0);
+        let turned = Point::new(a * middle.x + c * middle.y + e, b * middle.x + d * middle.y + f);
+        let text = to_page.apply(Point::new(500.0, 250.0));
+        assert!((turned.x - text.x).abs() < 0.01 && (turned.y - text.y).abs() < 0.01);
+        // Every corner of the turned page lies on the grown one.
+        for (x, y) in [(0.0, 0.0), (500.0, 0.0), (0.0, 250.0), (500.0, 250.0)] {
+            let (u, v) = (a * x + c * y + e, b * x + d * y + f);
+            assert!(
+                u >= x0 - 0.5 && u <= x1 + 0.5 && v >= y0 - 0.5 && v <= y1 + 0.5,
+                "({u}, {v})"
+            );
+        }
+        // ... and the content is turned by the 3° straightened.
+        assert!((b.atan2(a).to_degrees().abs() - 3.0).abs() < 1e-3, "{:?}", turn.matrix);
+    }
 
     #[test]
     fn characters_share_codes_across_pages() {
