@@ -118,20 +118,8 @@ fn run_ocr(args: OcrArgs) -> anyhow::Result<ExitCode> {
             match &args.out {
                 // Written as soon as each file is done.
                 Some(dir) => {
-                    let target = dir.join(&names[i]);
-                    // A bug in an exporter costs this file, not the batch.
-                    let written = guard::catch(|| {
-                        render(std::slice::from_ref(&doc), args.format, &open)
-                            .map_err(std::io::Error::other)
-                            .and_then(|bytes| export::write_atomic(&target, &bytes))
-                    })
-                    .unwrap_or_else(|panic| Err(std::io::Error::other(format!("internal error: {panic}"))));
-                    if let Err(e) = written {
-                        eprintln!(
-                            "error: {}: cannot write {}: {e}",
-                            args.files[i].display(),
-                            target.display()
-                        );
+                    if let Err(e) = write_output(&dir.join(&names[i]), &args.files[i], &doc, args.format, &open) {
+                        eprintln!("error: {}: {e}", args.files[i].display());
                         failed += 1;
                     }
                 }
@@ -177,7 +165,8 @@ fn render(docs: &[Document], format: Format, open: &OpenOptions) -> anyhow::Resu
                 [doc] => searchable::title_of(Path::new(&doc.source)),
                 _ => "OCR Desk".to_owned(),
             };
-            let pdf = searchable::searchable_pdf(docs, open, &title)?;
+            let sources: Vec<_> = docs.iter().map(|doc| (doc, open.clone())).collect();
+            let pdf = searchable::searchable_pdf(&sources, &title)?;
             for note in &pdf.notes {
                 eprintln!("note: {note}");
             }
@@ -185,6 +174,29 @@ fn render(docs: &[Document], format: Format, open: &OpenOptions) -> anyhow::Resu
         }
         exporter => export::render(docs, exporter)?,
     })
+}
+
+/// Writes `doc`, read from `input`, to `target` in `format`; never over the
+/// input itself. A bug in an exporter costs this file, not the batch.
+fn write_output(target: &Path, input: &Path, doc: &Document, format: Format, open: &OpenOptions) -> Result<(), String> {
+    if is_same_file(target, input) {
+        return Err("the output would replace the input; give --out another folder".into());
+    }
+    guard::catch(|| {
+        render(std::slice::from_ref(doc), format, open)
+            .map_err(std::io::Error::other)
+            .and_then(|bytes| export::write_atomic(target, &bytes))
+    })
+    .unwrap_or_else(|panic| Err(std::io::Error::other(format!("internal error: {panic}"))))
+    .map_err(|e| format!("cannot write {}: {e}", target.display()))
+}
+
+/// Whether `a` and `b` are one file (`b` exists and `a` leads to it).
+fn is_same_file(a: &Path, b: &Path) -> bool {
+    match (std::fs::canonicalize(a), std::fs::canonicalize(b)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => false,
+    }
 }
 
 /// `stem.ext`, or `stem-2.ext` when another input already took that name.

@@ -26,6 +26,8 @@ struct FakeDesktop {
     save_to: Arc<Mutex<Option<PathBuf>>>,
     /// What the next open dialog answers.
     open: Arc<Mutex<Vec<PathBuf>>>,
+    /// What the next folder dialog answers.
+    folder: Arc<Mutex<Option<PathBuf>>>,
 }
 
 impl FakeDesktop {
@@ -50,6 +52,12 @@ impl Desktop for FakeDesktop {
         assert!(formats.contains(&ExportFormat::Xlsx) && formats.contains(&ExportFormat::Pdf));
         let (tx, rx) = std::sync::mpsc::channel();
         let _ = tx.send(self.save_to.lock().expect("save").take());
+        rx
+    }
+
+    fn pick_folder(&mut self, _start: Option<&Path>) -> Answer<Option<PathBuf>> {
+        let (tx, rx) = std::sync::mpsc::channel();
+        let _ = tx.send(self.folder.lock().expect("folder").take());
         rx
     }
 }
@@ -453,6 +461,25 @@ fn a_locked_pdf_asks_for_its_password_and_opens_with_it() {
     let image = shown.image.as_ref().expect("the page is shown");
     assert_eq!(image.size, [1448, 2048]);
     line_field(&harness, "Contract 2026-55");
+
+    // Its pages are taken again for a searchable PDF with the password it was
+    // opened with; a PDF of it never replaces the file itself.
+    let out = dir.path().join("out");
+    std::fs::create_dir(&out).expect("folder");
+    std::fs::copy(dir.path().join("locked.pdf"), out.join("locked.pdf")).expect("copied");
+    *desktop.folder.lock().expect("folder") = Some(out.clone());
+    harness.get_by_label("File").click();
+    harness.run();
+    harness.get_by_label_contains("Export each as searchable PDF").click();
+    harness.run();
+    wait_for(&mut harness, "the PDF export", |app| !app.is_exporting());
+    let pdf = out.join("locked-ocr.pdf");
+    let text = std::process::Command::new("pdftotext")
+        .args([pdf.to_str().expect("utf-8"), "-"])
+        .output()
+        .expect("pdftotext runs (packaging/test.sh installs poppler-utils)");
+    assert!(text.status.success(), "{}", String::from_utf8_lossy(&text.stderr));
+    assert_eq!(String::from_utf8_lossy(&text.stdout).trim(), "Contract 2026-55");
 }
 
 /// A page with a ruled table, a phone number and a passport zone whose expiry

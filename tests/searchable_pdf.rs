@@ -394,3 +394,21 @@ fn a_skewed_scan_is_shown_level_and_its_lines_stay_whole() {
     let width: f32 = size.split_whitespace().next().expect("width").parse().expect("number");
     assert!(width > skewed.width() as f32 * 72.0 / 300.0, "{info}");
 }
+
+#[test]
+fn a_pdf_written_where_its_input_lies_never_replaces_it() {
+    let dir = temp_dir();
+    let scanned = write_pdf(dir.path(), "scan.pdf", &[Spec::Scan(&["Keep me 404"])], false);
+    let before = std::fs::read(&scanned).expect("read");
+    let out = ocrdesk(&["ocr", "--format", "pdf", "--out", arg(dir.path()), arg(&scanned)]);
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains("scan.pdf: the output would replace the input"),
+        "{stderr}"
+    );
+    assert!(
+        std::fs::read(&scanned).expect("read") == before,
+        "the input is untouched"
+    );
+}

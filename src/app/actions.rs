@@ -125,6 +125,7 @@ impl OcrDeskApp {
         match command {
             Command::Open => self.ask_what_to_open(),
             Command::Export => self.ask_where_to_export(),
+            Command::ExportEachPdf => self.ask_folder_for_pdfs(),
             Command::CopySelection => match self.selected_text() {
                 Some(text) => self.copy(&text, "the selected line"),
                 None => self.notify("Select a line first: click its box or its row", false),
@@ -188,6 +189,7 @@ impl OcrDeskApp {
             return;
         };
         let Some(password) = entry.password.take() else { return };
+        entry.opened_with = Some(password.clone());
         let path = entry.path.clone();
         if let Some(file) = self.session.requeue(index) {
             self.submit(file, path, Some(password));

@@ -8,6 +8,7 @@ use egui::{Key, KeyboardShortcut, Modifiers};
 pub enum Command {
     Open,
     Export,
+    ExportEachPdf,
     CopySelection,
     CopyAll,
     NextToReview,
@@ -41,6 +42,7 @@ impl Command {
         match self {
             Command::Open => "Open…",
             Command::Export => "Export…",
+            Command::ExportEachPdf => "Export each as searchable PDF…",
             Command::CopySelection => "Copy selected line",
             Command::CopyAll => "Copy all",
             Command::NextToReview => "Next to review",
@@ -69,7 +71,7 @@ impl Command {
             Command::FitWidth => key(Modifiers::COMMAND, Key::Num1),
             Command::FitPage => key(Modifiers::COMMAND, Key::Num0),
             Command::CancelAll => key(Modifiers::NONE, Key::Escape),
-            Command::CopyAll | Command::ToggleTheme => None,
+            Command::CopyAll | Command::ToggleTheme | Command::ExportEachPdf => None,
         }
     }
 

@@ -21,6 +21,8 @@ pub trait Desktop {
         file_name: &str,
         formats: &[ExportFormat],
     ) -> Answer<Option<PathBuf>>;
+    /// Asks for a folder to write into; `None` when the person cancels.
+    fn pick_folder(&mut self, start_dir: Option<&Path>) -> Answer<Option<PathBuf>>;
 }
 
 /// The real desktop: `arboard` for the clipboard, `rfd` for dialogs (run on a
@@ -74,6 +76,14 @@ impl Desktop for SystemDesktop {
             dialog = dialog.set_directory(dir);
         }
         in_background(move || dialog.save_file(), None)
+    }
+
+    fn pick_folder(&mut self, start_dir: Option<&Path>) -> Answer<Option<PathBuf>> {
+        let mut dialog = rfd::FileDialog::new().set_title("Export each document as a searchable PDF into");
+        if let Some(dir) = start_dir {
+            dialog = dialog.set_directory(dir);
+        }
+        in_background(move || dialog.pick_folder(), None)
     }
 }
 

@@ -14,13 +14,14 @@ use crate::pipeline::searchable;
 pub struct Dialogs {
     open: Option<Answer<Vec<PathBuf>>>,
     save: Option<Answer<Option<PathBuf>>>,
+    folder: Option<Answer<Option<PathBuf>>>,
     export: Option<Answer<Result<String, String>>>,
 }
 
 impl Dialogs {
     /// Whether any answer is still awaited.
     pub fn waiting(&self) -> bool {
-        self.open.is_some() || self.save.is_some() || self.export.is_some()
+        self.open.is_some() || self.save.is_some() || self.folder.is_some() || self.export.is_some()
     }
 }
 
@@ -31,8 +32,19 @@ impl OcrDeskApp {
         }
     }
 
+    pub(super) fn ask_folder_for_pdfs(&mut self) {
+        if self.is_exporting() {
+            return;
+        }
+        if self.session.documents().is_empty() {
+            self.notify("Nothing to export yet", false);
+            return;
+        }
+        self.dialogs.folder = Some(self.desktop.pick_folder(self.settings.last_folder.as_deref()));
+    }
+
     pub(super) fn ask_where_to_export(&mut self) {
-        if self.dialogs.save.is_some() || self.dialogs.export.is_some() {
+        if self.is_exporting() {
             return;
         }
         let docs = self.session.documents();
@@ -70,15 +82,12 @@ impl OcrDeskApp {
             self.settings.last_folder = Some(parent.to_owned());
         }
         let docs = self.session.documents();
-        let open = OpenOptions {
-            force_ocr: self.settings.force_ocr,
-            ..OpenOptions::default()
-        };
+        let opened = self.opened_with();
         // Written off the UI thread: a big workbook or PDF takes a moment.
         self.dialogs.export = Some(desktop::in_background(
             move || {
                 crate::guard::catch(|| {
-                    write_export(&path, &docs, format, &open)
+                    write_export(&path, &docs, &opened, format)
                         .map(|notes| {
                             let mut message = format!("Exported {} document(s) to {}", docs.len(), path.display());
                             for note in notes {
@@ -94,9 +103,38 @@ impl OcrDeskApp {
         ));
     }
 
-    /// Whether an export is still being written.
+    /// Whether an export is being asked about or written.
     pub fn is_exporting(&self) -> bool {
-        self.dialogs.export.is_some() || self.dialogs.save.is_some()
+        self.dialogs.export.is_some() || self.dialogs.save.is_some() || self.dialogs.folder.is_some()
+    }
+
+    /// How each document of the session was opened (its PDF password kept), to
+    /// take its pages again for a searchable PDF.
+    fn opened_with(&self) -> Vec<OpenOptions> {
+        self.session
+            .passwords()
+            .into_iter()
+            .map(|password| OpenOptions {
+                force_ocr: self.settings.force_ocr,
+                password,
+                ..OpenOptions::default()
+            })
+            .collect()
+    }
+
+    /// Writes a searchable PDF of each document into `folder`, next to none it
+    /// would replace, off the UI thread.
+    pub fn export_each_pdf(&mut self, folder: PathBuf) {
+        self.settings.last_folder = Some(folder.clone());
+        let docs = self.session.documents();
+        let opened = self.opened_with();
+        self.dialogs.export = Some(desktop::in_background(
+            move || {
+                crate::guard::catch(|| write_each_pdf(&folder, &docs, &opened))
+                    .unwrap_or_else(|panic| Err(format!("Export failed: internal error: {panic}")))
+            },
+            Err("Export failed: cannot start a thread".into()),
+        ));
     }
 
     /// Takes in the answers that have arrived.
@@ -115,6 +153,14 @@ impl OcrDeskApp {
                 self.export_to(path);
             }
         }
+        if let Some(answer) = &self.dialogs.folder
+            && let Ok(folder) = answer.try_recv()
+        {
+            self.dialogs.folder = None;
+            if let Some(folder) = folder {
+                self.export_each_pdf(folder);
+            }
+        }
         if let Some(answer) = &self.dialogs.export
             && let Ok(result) = answer.try_recv()
         {
@@ -128,20 +174,56 @@ impl OcrDeskApp {
 }
 
 /// Writes `docs` to `path`: a searchable PDF of every page (one PDF for all
-/// documents, titled after the file), or the results in `format`. Returns what
-/// the user should know about how it was written.
+/// documents, titled after the file; each document's pages taken again from its
+/// file, opened as `opened` says), or the results in `format`. Returns what the
+/// user should know about how it was written.
 fn write_export(
     path: &Path,
     docs: &[crate::result::Document],
+    opened: &[OpenOptions],
     format: ExportFormat,
-    open: &OpenOptions,
 ) -> Result<Vec<String>, String> {
     if format != ExportFormat::Pdf {
         return export::write_documents(path, docs, format)
             .map(|()| Vec::new())
             .map_err(|e| e.to_string());
     }
-    let pdf = searchable::searchable_pdf(docs, open, &searchable::title_of(path)).map_err(|e| e.to_string())?;
+    let sources: Vec<_> = docs.iter().zip(opened.iter().cloned()).collect();
+    let pdf = searchable::searchable_pdf(&sources, &searchable::title_of(path)).map_err(|e| e.to_string())?;
     export::write_atomic(path, &pdf.bytes).map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
     Ok(pdf.notes)
+}
+
+/// A searchable PDF of each of `docs` in `folder`: the message to show. A
+/// document that fails is named in it; the others are still written.
+fn write_each_pdf(folder: &Path, docs: &[crate::result::Document], opened: &[OpenOptions]) -> Result<String, String> {
+    let (mut written, mut lines) = (0, Vec::new());
+    for (doc, open) in docs.iter().zip(opened) {
+        let source = Path::new(&doc.source);
+        let path = searchable::free_pdf_path(folder, source);
+        let result = searchable::searchable_pdf(&[(doc, open.clone())], &searchable::title_of(source))
+            .map_err(|e| e.to_string())
+            .and_then(|pdf| {
+                export::write_atomic(&path, &pdf.bytes)
+                    .map_err(|e| format!("{}: cannot write: {e}", path.display()))?;
+                Ok(pdf.notes)
+            });
+        match result {
+            Ok(notes) => {
+                written += 1;
+                lines.extend(notes);
+            }
+            Err(e) => lines.push(format!("{}: not exported: {e}", source.display())),
+        }
+    }
+    let summary = format!(
+        "Exported {written} of {} document(s) as PDFs into {}",
+        docs.len(),
+        folder.display()
+    );
+    let message = std::iter::once(summary).chain(lines).collect::<Vec<_>>().join("\n");
+    match written {
+        0 => Err(message),
+        _ => Ok(message),
+    }
 }

@@ -78,6 +78,9 @@ pub struct FileEntry {
     pub pages: Vec<ShownPage>,
     /// For a password-protected PDF: the password being typed.
     pub password: Option<String>,
+    /// The password the file was last opened with, kept in memory (never saved)
+    /// so that its pages can be taken again for a searchable PDF.
+    pub opened_with: Option<String>,
 }
 
 impl FileEntry {
@@ -141,6 +144,7 @@ impl Session {
             page_count: 0,
             pages: Vec::new(),
             password: None,
+            opened_with: None,
         });
         Some(self.next_id)
     }
@@ -213,11 +217,16 @@ impl Session {
 
     /// Documents with at least one page read, in the order of the file list.
     pub fn documents(&self) -> Vec<Document> {
-        self.files
-            .iter()
-            .filter(|f| !f.pages.is_empty())
-            .map(FileEntry::document)
-            .collect()
+        self.read_files().map(FileEntry::document).collect()
+    }
+
+    /// The passwords the documents of [`Self::documents`] were opened with, in the same order.
+    pub fn passwords(&self) -> Vec<Option<String>> {
+        self.read_files().map(|f| f.opened_with.clone()).collect()
+    }
+
+    fn read_files(&self) -> impl Iterator<Item = &FileEntry> {
+        self.files.iter().filter(|f| !f.pages.is_empty())
     }
 
     pub fn stats(&self) -> SessionStats {

@@ -50,14 +50,20 @@ pub struct Searchable {
     pub notes: Vec<String>,
 }
 
-/// One PDF holding every page of `docs`, in order, titled `title`. `options` are
-/// those the documents were opened with (PDF password and resolution).
-pub fn searchable_pdf(docs: &[Document], options: &OpenOptions, title: &str) -> Result<Searchable, SearchableError> {
+/// One PDF holding every page of `docs`, in order, titled `title`; each
+/// document with the options it was opened with (PDF password and resolution).
+pub fn searchable_pdf(docs: &[(&Document, OpenOptions)], title: &str) -> Result<Searchable, SearchableError> {
     let mut pdf = SearchablePdf::new();
     let mut notes = Vec::new();
-    for doc in docs {
+    for (doc, options) in docs {
         let path = Path::new(&doc.source);
         let bytes = document::read_bytes(path)?;
+        if document::is_pdf(&bytes) && options.password.is_some() {
+            notes.push(format!(
+                "{}: written without its password: a searchable PDF is an open archive copy",
+                path.display()
+            ));
+        }
         if document::is_pdf(&bytes) && !options.force_ocr {
             match copyable(doc, path, &bytes, options) {
                 Ok((mut source, frames)) => {
@@ -87,6 +93,19 @@ pub fn searchable_pdf(docs: &[Document], options: &OpenOptions, title: &str) -> 
         bytes: pdf.finish(title),
         notes,
     })
+}
+
+/// Where a searchable PDF of `source` goes in `folder` without replacing any
+/// file there (the source itself, another document's PDF, an earlier export):
+/// `NAME.pdf`, else `NAME-ocr.pdf`, `NAME-ocr-2.pdf`, …
+pub fn free_pdf_path(folder: &Path, source: &Path) -> PathBuf {
+    let stem = title_of(source);
+    std::iter::once(format!("{stem}.pdf"))
+        .chain(std::iter::once(format!("{stem}-ocr.pdf")))
+        .chain((2..).map(|n| format!("{stem}-ocr-{n}.pdf")))
+        .map(|name| folder.join(name))
+        .find(|path| !path.exists())
+        .unwrap_or_else(|| folder.join(format!("{stem}-ocr.pdf")))
 }
 
 /// The title a PDF of `path` gets: its file name without the extension.
@@ -270,6 +289,22 @@ fn page_resolution(declared: Option<f32>, long_side_px: u32) -> f32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_pdf_never_replaces_a_file_already_there() {
+        let dir = std::env::temp_dir().join(format!("ocrdesk-free-pdf-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).expect("folder");
+        let source = dir.join("scan.pdf");
+        std::fs::write(&source, b"%PDF").expect("written");
+        assert_eq!(free_pdf_path(&dir, &source), dir.join("scan-ocr.pdf"));
+        std::fs::write(dir.join("scan-ocr.pdf"), b"%PDF").expect("written");
+        assert_eq!(free_pdf_path(&dir, &source), dir.join("scan-ocr-2.pdf"));
+        assert_eq!(
+            free_pdf_path(&dir, Path::new("/elsewhere/photo.jpg")),
+            dir.join("photo.pdf")
+        );
+        std::fs::remove_dir_all(&dir).expect("removed");
+    }
 
     #[test]
     fn a_declared_resolution_is_kept_unless_the_page_would_be_huge() {

@@ -12,6 +12,7 @@ pub fn menu_bar(ui: &mut Ui, settings: &Settings, actions: &mut Vec<Action>) {
         ui.menu_button("File", |ui| {
             menu_entry(ui, Command::Open, actions);
             menu_entry(ui, Command::Export, actions);
+            menu_entry(ui, Command::ExportEachPdf, actions);
             ui.separator();
             menu_entry(ui, Command::CancelAll, actions);
         });

@@ -182,6 +182,11 @@ impl SourcePdf {
             }
         }
         array.finish();
+        // Links, form fields, stamps: each refers to its page through /P, which
+        // is left out (a page is never copied through a reference).
+        if let Ok(annotations) = dict.get(b"Annots") {
+            copier.write(out.insert(Name(b"Annots")), annotations);
+        }
         out.finish();
         copier.write_pending(pdf);
         Some(())
@@ -405,6 +410,17 @@ impl Copier<'_> {
         if dict.has(b"OC") {
             self.note("optional content (layers)");
         }
+        if let Some(action) = name(b"S")
+            && matches!(
+                action,
+                b"JavaScript" | b"Launch" | b"Sound" | b"Movie" | b"ResetForm" | b"ImportData" | b"Hide" | b"Rendition"
+            )
+        {
+            self.note("scripts or actions PDF/A forbids");
+        }
+        if name(b"Type") == Some(b"Annot") || dict.has(b"Rect") && dict.has(b"Subtype") {
+            self.check_annotation(dict);
+        }
         if let Some(subtype) = name(b"Subtype")
             && matches!(
                 subtype,
@@ -415,6 +431,32 @@ impl Copier<'_> {
         {
             let font = name(b"BaseFont").unwrap_or_default();
             self.not_pdfa.fonts.insert(String::from_utf8_lossy(font).into_owned());
+        }
+    }
+
+    /// PDF/A-2 wants every annotation printed as it is shown, with an appearance
+    /// of its own, and none that plays media.
+    fn check_annotation(&mut self, dict: &Dictionary) {
+        /// Annotation flags: Invisible, Hidden, NoView, ToggleNoView must be off, Print on.
+        const FORBIDDEN_FLAGS: i64 = 1 | 2 | 32 | 256;
+        const PRINT: i64 = 4;
+        let subtype = dict.get(b"Subtype").and_then(Object::as_name).unwrap_or_default();
+        if matches!(
+            subtype,
+            b"Sound" | b"Movie" | b"Screen" | b"3D" | b"RichMedia" | b"FileAttachment"
+        ) {
+            self.note("annotations that play media or carry files");
+            return;
+        }
+        if subtype == b"Popup" {
+            return;
+        }
+        let flags = dict.get(b"F").and_then(Object::as_i64).unwrap_or(0);
+        if flags & PRINT == 0 || flags & FORBIDDEN_FLAGS != 0 {
+            self.note("annotations that do not print");
+        }
+        if subtype != b"Link" && !dict.has(b"AP") {
+            self.note("annotations without an appearance");
         }
     }
 
