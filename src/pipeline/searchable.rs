@@ -170,6 +170,7 @@ fn add_copied_pages(
     doc: &Document,
     frames: &[OriginalFrame],
 ) -> Result<(), SearchableError> {
+    pdf.reserve_pages(source, frames.iter().map(|f| f.index));
     for (page, frame) in doc.pages.iter().zip(frames) {
         let original = OriginalPage {
             page,

@@ -45,6 +45,9 @@ pub struct SourcePdf {
     copied: HashMap<ObjectId, Ref>,
     /// Objects referred to but not written yet.
     pending: Vec<ObjectId>,
+    /// The output's reference of each source page that will be written, so
+    /// that links and annotations pointing at a page point at its copy.
+    page_refs: HashMap<ObjectId, Ref>,
     /// What was copied that PDF/A-2b forbids.
     not_pdfa: NotPdfA,
 }
@@ -77,6 +80,7 @@ impl SourcePdf {
             pages,
             copied: HashMap::new(),
             pending: Vec::new(),
+            page_refs: HashMap::new(),
             not_pdfa: NotPdfA::default(),
         })
     }
@@ -90,6 +94,18 @@ impl SourcePdf {
             why.insert(0, format!("fonts not embedded ({})", fonts.join(", ")));
         }
         why
+    }
+
+    /// Says that page `index` (0-based) will be written as `id`.
+    pub(super) fn reserve_page(&mut self, index: usize, id: Ref) {
+        if let Some(&page) = self.pages.get(index) {
+            self.page_refs.insert(page, id);
+        }
+    }
+
+    /// The reference reserved for page `index`, if any.
+    pub(super) fn reserved_page(&self, index: usize) -> Option<Ref> {
+        self.pages.get(index).and_then(|page| self.page_refs.get(page)).copied()
     }
 
     /// How many pages the file's page tree holds.
@@ -117,6 +133,7 @@ impl SourcePdf {
             doc,
             copied: &mut self.copied,
             pending: &mut self.pending,
+            page_refs: &self.page_refs,
             not_pdfa: &mut self.not_pdfa,
             ids,
         };
@@ -182,8 +199,8 @@ impl SourcePdf {
             }
         }
         array.finish();
-        // Links, form fields, stamps: each refers to its page through /P, which
-        // is left out (a page is never copied through a reference).
+        // Links, form fields, stamps: their /P and a link's destination point at
+        // the copies of the pages written, or at nothing.
         if let Ok(annotations) = dict.get(b"Annots") {
             copier.write(out.insert(Name(b"Annots")), annotations);
         }
@@ -280,6 +297,7 @@ struct Copier<'a> {
     doc: &'a lopdf::Document,
     copied: &'a mut HashMap<ObjectId, Ref>,
     pending: &'a mut Vec<ObjectId>,
+    page_refs: &'a HashMap<ObjectId, Ref>,
     not_pdfa: &'a mut NotPdfA,
     ids: &'a mut Ref,
 }
@@ -297,7 +315,8 @@ impl Copier<'_> {
     }
 
     /// Whether `id` is a page or a page tree node: never copied through a
-    /// reference, or one link would bring the whole document along.
+    /// reference, or one link would bring the whole document along (a page
+    /// written anyway is referred to as its copy).
     fn is_page_tree(&self, id: ObjectId) -> bool {
         self.doc
             .get_dictionary(id)
@@ -333,7 +352,10 @@ impl Copier<'_> {
                     self.write(out.insert(Name(key)), value);
                 }
             }
-            Object::Reference(id) if self.is_page_tree(*id) => obj.primitive(Null),
+            Object::Reference(id) if self.is_page_tree(*id) => match self.page_refs.get(id) {
+                Some(page) => obj.primitive(*page),
+                None => obj.primitive(Null),
+            },
             Object::Reference(id) => {
                 let r = self.reference(*id);
                 obj.primitive(r);

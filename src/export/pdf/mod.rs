@@ -156,7 +156,7 @@ impl SearchablePdf {
     /// Adds page `p.index` of `source` as it is, with the text read laid over
     /// it when it was read by OCR.
     pub fn add_original_page(&mut self, source: &mut SourcePdf, p: &OriginalPage) -> Result<(), PdfError> {
-        let id = self.ids.bump();
+        let id = source.reserved_page(p.index).unwrap_or_else(|| self.ids.bump());
         let (to_page, level) = level_original(p);
         let overlay = match p.page.source {
             TextSource::TextLayer => None,
@@ -185,6 +185,14 @@ impl SearchablePdf {
         self.not_pdfa |= !source.not_pdfa().is_empty();
         self.pages.push(id);
         Ok(())
+    }
+
+    /// Says that pages `indices` (0-based) of `source` will be added, so that
+    /// links between them keep working in the copy.
+    pub fn reserve_pages(&mut self, source: &mut SourcePdf, indices: impl IntoIterator<Item = usize>) {
+        for index in indices {
+            source.reserve_page(index, self.ids.bump());
+        }
     }
 
     /// Whether the file will be PDF/A-2b: not when pages copied hold what it
