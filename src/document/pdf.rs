@@ -43,12 +43,32 @@ const SCAN_IMAGE_COVERAGE: f32 = 0.5;
 /// layer is garbage: fonts without a ToUnicode map.
 const MAX_UNMAPPED_SHARE: f32 = 0.1;
 
-/// The PDF `bytes` opened by PDFium, with the password in `options`.
-fn open<'a>(path: &Path, bytes: &'a [u8], options: &OpenOptions) -> Result<PdfDocument<'a>, DocumentError> {
-    let unreadable = |reason: String| DocumentError::Unreadable {
+fn unreadable(path: &Path, reason: String) -> DocumentError {
+    DocumentError::Unreadable {
         path: path.to_owned(),
         reason,
-    };
+    }
+}
+
+/// How many pages the document has, and the indices of those `options` selects.
+fn selection(path: &Path, pages: &PdfPages, options: &OpenOptions) -> Result<(usize, Vec<usize>), DocumentError> {
+    let count = pages.len().max(0) as usize;
+    let selected = options
+        .pages
+        .indices(count)
+        .map_err(|e| unreadable(path, e.to_string()))?;
+    Ok((count, selected))
+}
+
+fn page_at<'a>(path: &Path, pages: &'a PdfPages<'a>, index: usize) -> Result<PdfPage<'a>, DocumentError> {
+    pages
+        .get(index as PdfPageIndex)
+        .map_err(|e| unreadable(path, format!("page {}: cannot load: {e:?}", index + 1)))
+}
+
+/// The PDF `bytes` opened by PDFium, with the password in `options`.
+fn open<'a>(path: &Path, bytes: &'a [u8], options: &OpenOptions) -> Result<PdfDocument<'a>, DocumentError> {
+    let unreadable = |reason: String| unreadable(path, reason);
     pdfium()?
         .load_pdf_from_byte_slice(bytes, options.password.as_deref())
         .map_err(|e| match e {
@@ -74,22 +94,16 @@ pub(super) fn for_each_page(
     options: &OpenOptions,
     on_page: &mut dyn FnMut(SourcePage) -> ControlFlow<()>,
 ) -> Result<usize, DocumentError> {
-    let unreadable = |reason: String| DocumentError::Unreadable {
-        path: path.to_owned(),
-        reason,
-    };
+    let unreadable = |reason: String| unreadable(path, reason);
     let document = open(path, bytes, options)?;
     let pages = document.pages();
-    let count = pages.len().max(0) as usize;
-    if count == 0 {
+    if pages.is_empty() {
         return Err(unreadable("the PDF has no pages".into()));
     }
-    let selected = options.pages.indices(count).map_err(|e| unreadable(e.to_string()))?;
+    let (count, selected) = selection(path, pages, options)?;
     let total = selected.len();
     for (position, index) in selected.into_iter().enumerate() {
-        let page = pages
-            .get(index as PdfPageIndex)
-            .map_err(|e| unreadable(format!("page {}: cannot load: {e:?}", index + 1)))?;
+        let page = page_at(path, pages, index)?;
         let content =
             read_page(&page, options).map_err(|reason| unreadable(format!("page {}: {reason}", index + 1)))?;
         if on_page(SourcePage {
@@ -176,22 +190,15 @@ pub struct PageFrame {
 /// How many pages the PDF `bytes` has, and the frames of those `options`
 /// selects; nothing is rendered.
 pub fn page_frames(path: &Path, bytes: &[u8], options: &OpenOptions) -> Result<(usize, Vec<PageFrame>), DocumentError> {
-    let unreadable = |reason: String| DocumentError::Unreadable {
-        path: path.to_owned(),
-        reason,
-    };
     let document = open(path, bytes, options)?;
     let pages = document.pages();
-    let count = pages.len().max(0) as usize;
-    let selected = options.pages.indices(count).map_err(|e| unreadable(e.to_string()))?;
+    let (count, selected) = selection(path, pages, options)?;
     let mut frames = Vec::with_capacity(selected.len());
     for index in selected {
-        let page = pages
-            .get(index as PdfPageIndex)
-            .map_err(|e| unreadable(format!("page {}: cannot load: {e:?}", index + 1)))?;
+        let page = page_at(path, pages, index)?;
         let rendering = rendering(&page, options);
         let to_pixels = PageToPixels::new(&page, &rendering.config, rendering.scale)
-            .map_err(|reason| unreadable(format!("page {}: {reason}", index + 1)))?;
+            .map_err(|reason| unreadable(path, format!("page {}: {reason}", index + 1)))?;
         frames.push(PageFrame {
             index,
             size: (rendering.width, rendering.height),

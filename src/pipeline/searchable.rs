@@ -58,13 +58,14 @@ pub fn searchable_pdf(docs: &[(&Document, OpenOptions)], title: &str) -> Result<
     for (doc, options) in docs {
         let path = Path::new(&doc.source);
         let bytes = document::read_bytes(path)?;
-        if document::is_pdf(&bytes) && options.password.is_some() {
+        let is_pdf = document::is_pdf(&bytes);
+        if is_pdf && options.password.is_some() {
             notes.push(format!(
                 "{}: written without its password: a searchable PDF is an open archive copy",
                 path.display()
             ));
         }
-        if document::is_pdf(&bytes) && !options.force_ocr {
+        if is_pdf && !options.force_ocr {
             match copyable(doc, path, &bytes, options) {
                 Ok((mut source, frames)) => {
                     add_copied_pages(&mut pdf, &mut source, doc, &frames)?;
