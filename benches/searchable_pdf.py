@@ -274,10 +274,11 @@ def has_pdfa2_id(pdf):
     return bool(PDFA2_ID.search(done.stdout))
 
 
-def run_ocrmypdf(file, lang, out_pdf):
-    """OCRmyPDF on one input into `out_pdf`, PDF/A output; (seconds, None) or (seconds, error)."""
+def run_ocrmypdf(file, lang, out_pdf, sidecar):
+    """OCRmyPDF on one input into `out_pdf`, PDF/A output, Tesseract's own text into `sidecar`;
+    (seconds, None) or (seconds, error)."""
     command = ["ocrmypdf", "-l", TESSERACT_LANGS.get(lang, "eng"), "--output-type", "pdfa",
-               "--jobs", THREADS, "-q"]
+               "--jobs", THREADS, "-q", "--sidecar", str(sidecar)]
     if file.suffix.lower() == ".pdf":
         command.append("--force-ocr")  # scanned PDFs: OCR every page
     else:
@@ -452,16 +453,20 @@ def measure(file, work, use_ocrmypdf):
             result["cer"] = cer(our_pdftotext, reference)
             result["f1"] = word_f1(our_pdftotext, reference)
         if use_ocrmypdf:
-            their_pdf = work / "ocrmypdf.pdf"
-            result["t_ocrmypdf"], result["ocrmypdf_error"] = run_ocrmypdf(file, lang, their_pdf)
+            their_pdf, their_sidecar = work / "ocrmypdf.pdf", work / "ocrmypdf.txt"
+            result["t_ocrmypdf"], result["ocrmypdf_error"] = run_ocrmypdf(file, lang, their_pdf, their_sidecar)
             if result["ocrmypdf_error"] is None:
                 result["size_ocrmypdf"] = their_pdf.stat().st_size / result["input_bytes"]
-                if reference is not None:
-                    try:
-                        their_text = pdftotext(their_pdf)
-                    except RuntimeError as error:  # their PDF unreadable: their failure, not ours
-                        result["ocrmypdf_error"] = str(error)
-                    else:
+                try:
+                    their_text = pdftotext(their_pdf)
+                except RuntimeError as error:  # their PDF unreadable: their failure, not ours
+                    result["ocrmypdf_error"] = str(error)
+                else:
+                    # The same consistency check as ours: their pdftotext against Tesseract's text.
+                    sidecar_text = their_sidecar.read_text(encoding="utf-8", errors="replace")
+                    result["consistency_ocrmypdf"] = normalised_distance(collapse_whitespace(their_text),
+                                                                         collapse_whitespace(sidecar_text))
+                    if reference is not None:
                         result["cer_ocrmypdf"] = cer(their_text, reference)
                         result["f1_ocrmypdf"] = word_f1(their_text, reference)
     except (RuntimeError, OSError, ValueError, KeyError) as error:
@@ -562,6 +567,8 @@ def comparison_row(label, results, use_ocrmypdf):
         column("f1", "{:.3f}", scored), column("f1_ocrmypdf", "{:.3f}", scored),
         column("size", "{:.2f}×", results), column("size_ocrmypdf", "{:.2f}×", succeeded),
         column("t_pdf", "{:.1f}", results), column("t_ocrmypdf", "{:.1f}", succeeded),
+        column("consistency", "{:.3f}", succeeded if use_ocrmypdf else results),
+        column("consistency_ocrmypdf", "{:.3f}", succeeded),
         f"{len(results) - len(succeeded)}" if use_ocrmypdf else "–",
     ]
 
@@ -614,10 +621,13 @@ def report(results, use_ocrmypdf):
           + ": pdftotext of each PDF against the ground truth")
     print_table(
         ["subset", "n", "with gt", "CER ocrdesk", "CER ocrmypdf", "F1 ocrdesk", "F1 ocrmypdf",
-         "size ocrdesk", "size ocrmypdf", "s/file ocrdesk", "s/file ocrmypdf", "ocrmypdf failed"],
+         "size ocrdesk", "size ocrmypdf", "s/file ocrdesk", "s/file ocrmypdf",
+         "pdftotext≈own text ocrdesk", "pdftotext≈own text ocrmypdf", "ocrmypdf failed"],
         [comparison_row(label, rows, use_ocrmypdf) for label, rows in groups_of(ok)])
     print("CER: lower-cased, whitespace removed, gt lines joined in file order; F1: bag of words "
-          "(each CJK character a word); size: ×input file; s/file: wall time incl. model loading")
+          "(each CJK character a word); size: ×input file; s/file: wall time incl. model loading; "
+          "pdftotext≈own text: default pdftotext of the PDF against the tool's own text "
+          "(ours: --format txt; OCRmyPDF: its --sidecar, Tesseract's text), mean distance")
     notes = problems(results, use_ocrmypdf)
     if notes:
         print()

@@ -1,6 +1,9 @@
 //! Scoring a page against its ground truth (`NAME.gt.json` beside each image).
 //!
-//! Page text is the lines in reading order joined by spaces, lower-cased, with
+//! Page text is the lines row by row (top to bottom, each row left to right; not
+//! column by column, so that the order of truth and prediction never hangs on
+//! whether their boxes happen to part into columns alike: this scores reading,
+//! `benches/reading_order.py` scores the order) joined by spaces, lower-cased, with
 //! whitespace collapsed and spaces between CJK characters removed. CER is the
 //! character edit distance to the truth over the truth's length; word-F1 matches
 //! whitespace tokens (each CJK character a token) as a bag. Truth regions marked
@@ -11,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Deserialize;
 
-use crate::geometry::reading_order::reading_order;
+use crate::geometry::reading_order::row_order;
 use crate::geometry::{Point, Quad, quad_center, quad_contains};
 use crate::text::is_cjk;
 
@@ -141,10 +144,10 @@ pub fn score_page(truth: &Truth, predicted: &[(String, Quad)]) -> PageScore {
     }
 }
 
-/// Lines in reading order, normalised and joined.
+/// Lines row by row, normalised and joined.
 pub fn page_text(lines: &[(String, Quad)]) -> String {
     let quads: Vec<Quad> = lines.iter().map(|(_, q)| *q).collect();
-    let joined = reading_order(&quads)
+    let joined = row_order(&quads)
         .into_iter()
         .map(|i| lines[i].0.as_str())
         .collect::<Vec<_>>()

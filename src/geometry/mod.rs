@@ -4,6 +4,7 @@
 //! a turn puts a page (`affine`), and the reading order of boxes (`reading_order`).
 
 pub mod affine;
+mod columns;
 pub mod reading_order;
 
 use serde::{Deserialize, Serialize};

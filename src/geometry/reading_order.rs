@@ -1,15 +1,11 @@
-//! Reading order: top to bottom, left to right.
+//! Reading order: top to bottom, left to right, and column by column where
+//! lines stand in columns of running text (see [`super::columns`]).
 //!
 //! Lines are grouped into rows by vertical overlap (scale-aware, unlike a fixed
 //! pixel threshold), rows are read top to bottom, lines in a row left to right.
 
+use crate::geometry::columns::{Bounds, in_columns};
 use crate::geometry::{Point, Quad, bounds};
-
-/// Vertical extent and left edge of a box.
-fn extent(q: &Quad) -> (f32, f32, f32) {
-    let (x0, y0, _, y1) = bounds(q);
-    (y0, y1, x0)
-}
 
 /// Indices of `quads` in reading order.
 ///
@@ -21,18 +17,34 @@ fn extent(q: &Quad) -> (f32, f32, f32) {
 /// assert_eq!(reading_order(&quads), vec![2, 1, 0]);
 /// ```
 pub fn reading_order(quads: &[Quad]) -> Vec<usize> {
-    let mut order: Vec<usize> = (0..quads.len()).collect();
+    let boxes: Vec<Bounds> = quads.iter().map(|q| bounds(q)).collect();
+    in_columns(&boxes, (0..quads.len()).collect(), rows)
+}
+
+/// Indices of `quads` row by row (top to bottom, each row left to right), even
+/// where they stand in columns.
+pub fn row_order(quads: &[Quad]) -> Vec<usize> {
+    let boxes: Vec<Bounds> = quads.iter().map(|q| bounds(q)).collect();
+    rows(&boxes, (0..quads.len()).collect())
+}
+
+/// `members` (indices into `boxes`) row by row: rows top to bottom, each left to right.
+fn rows(boxes: &[Bounds], mut members: Vec<usize>) -> Vec<usize> {
+    let extent = |i: usize| {
+        let (x0, y0, _, y1) = boxes[i];
+        (y0, y1, x0)
+    };
     let centre = |i: usize| {
-        let (y0, y1, _) = extent(&quads[i]);
+        let (y0, y1, _) = extent(i);
         (y0 + y1) / 2.0
     };
-    order.sort_by(|&a, &b| centre(a).total_cmp(&centre(b)));
+    members.sort_by(|&a, &b| centre(a).total_cmp(&centre(b)));
     // Rows: a line joins the current row when its centre lies inside the row's
     // band, the union of the middle halves of the row's lines.
     let mut rows: Vec<Vec<usize>> = Vec::new();
     let mut band: (f32, f32) = (f32::MIN, f32::MIN);
-    for i in order {
-        let (y0, y1, _) = extent(&quads[i]);
+    for i in members {
+        let (y0, y1, _) = extent(i);
         let c = (y0 + y1) / 2.0;
         let joins = rows.last().is_some() && c >= band.0 && c <= band.1;
         let h = (y1 - y0).max(1.0);
@@ -48,7 +60,7 @@ pub fn reading_order(quads: &[Quad]) -> Vec<usize> {
     }
     rows.into_iter()
         .flat_map(|mut row| {
-            row.sort_by(|&a, &b| extent(&quads[a]).2.total_cmp(&extent(&quads[b]).2));
+            row.sort_by(|&a, &b| extent(a).2.total_cmp(&extent(b).2));
             row
         })
         .collect()

@@ -87,6 +87,39 @@ const SNAP_WITHIN_DEGREES: f32 = 10.0;
 /// that a snapped piece drifts from the printed text as little as a word does.
 const MAX_PIECE_CHARS: usize = 8;
 
+/// Line boxes of one type size differ in height by up to this ratio (ascenders,
+/// descenders, the detector's margin), so lines within it share one font size.
+const SAME_TYPE_SIZE: f32 = 1.25;
+
+/// Every line of a page placed (see [`place`]), with the lines of one type size
+/// given one font size, the median of their heights: text readers (poppler's
+/// pdftotext) keep lines together as one paragraph only when their font sizes
+/// agree within a few percent, and otherwise read each line as a block of its own,
+/// interleaving the lines of neighbouring columns.
+pub(super) fn place_page<'a>(lines: &'a [Line], to_page: impl Fn(Point) -> Point) -> Vec<Placed<'a>> {
+    let mut placed: Vec<Placed<'a>> = lines.iter().flat_map(|line| place(line, &to_page)).collect();
+    let mut by_size: Vec<usize> = (0..placed.len()).collect();
+    by_size.sort_by(|&a, &b| placed[a].font_size.total_cmp(&placed[b].font_size));
+    let mut start = 0;
+    while start < by_size.len() {
+        let smallest = placed[by_size[start]].font_size;
+        let end = start
+            + by_size[start..]
+                .iter()
+                .take_while(|&&i| placed[i].font_size <= smallest * SAME_TYPE_SIZE)
+                .count();
+        let median = placed[by_size[(start + end) / 2]].font_size;
+        for &i in &by_size[start..end] {
+            let p = &mut placed[i];
+            // The same length at another font size: the stretch scales inversely.
+            p.stretch *= p.font_size / median;
+            p.font_size = median;
+        }
+        start = end;
+    }
+    placed
+}
+
 /// The pieces of a line's text and where each goes: the whole line along its
 /// baseline, or (near a quarter turn) word by word along that quarter turn,
 /// each word where it falls on the baseline.
@@ -232,6 +265,24 @@ mod tests {
         let placed = place(&line, flip);
         assert_eq!(placed.len(), 1);
         assert!((placed[0].matrix[0] - c).abs() < 1e-5 && (placed[0].matrix[1] - s).abs() < 1e-5);
+    }
+
+    #[test]
+    fn lines_of_one_type_size_share_a_font_size_and_keep_their_length() {
+        let lines = [
+            Line::read("abcd".into(), axis_aligned(0.0, 0.0, 200.0, 20.0), 0.9, 0.9),
+            Line::read("efgh".into(), axis_aligned(0.0, 30.0, 200.0, 52.0), 0.9, 0.9),
+            Line::read("ijkl".into(), axis_aligned(0.0, 60.0, 200.0, 84.0), 0.9, 0.9),
+            Line::read("Title".into(), axis_aligned(0.0, 100.0, 400.0, 160.0), 0.9, 0.9),
+        ];
+        let placed = place_page(&lines, flip);
+        let sizes: Vec<f32> = placed.iter().map(|p| p.font_size).collect();
+        assert_eq!(sizes, [22.0, 22.0, 22.0, 60.0]);
+        // Four half-em glyphs stretched to the 200-pt box at the shared size.
+        let length = |p: &Placed| 4.0 * p.font_size * 0.5 * p.stretch / 100.0;
+        for p in &placed[..3] {
+            assert!((length(p) - 200.0).abs() < 1e-3, "{p:?}");
+        }
     }
 
     #[test]

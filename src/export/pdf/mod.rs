@@ -32,7 +32,7 @@ use crate::geometry::{Affine, Point, turn_geometry};
 use crate::result::{Page, TextSource};
 use graft::{GraftedPage, Overlay};
 use identity::write_identification;
-use layout::{Sheet, place};
+use layout::{Sheet, place_page};
 use picture::{Encoded, Encoding};
 
 /// The text font's name among the resources of a page made from an image.
@@ -347,17 +347,15 @@ fn write_text(
     font: &[u8],
     codes: &mut CharacterCodes,
 ) -> Result<(), PdfError> {
-    for line in &page.lines {
-        for placed in place(line, &to_page) {
-            // One text object a piece: poppler does not carry `Tz` from one to the next.
-            content.begin_text();
-            content.set_text_rendering_mode(TextRenderingMode::Invisible);
-            content.set_font(Name(font), placed.font_size);
-            content.set_horizontal_scaling(placed.stretch);
-            content.set_text_matrix(placed.matrix);
-            content.show(Str(&codes.encode(placed.text)?));
-            content.end_text();
-        }
+    for placed in place_page(&page.lines, to_page) {
+        // One text object a piece: poppler does not carry `Tz` from one to the next.
+        content.begin_text();
+        content.set_text_rendering_mode(TextRenderingMode::Invisible);
+        content.set_font(Name(font), placed.font_size);
+        content.set_horizontal_scaling(placed.stretch);
+        content.set_text_matrix(placed.matrix);
+        content.show(Str(&codes.encode(placed.text)?));
+        content.end_text();
     }
     Ok(())
 }
