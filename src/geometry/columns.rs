@@ -24,10 +24,10 @@ const MIN_GUTTER_HEIGHTS: f32 = 0.5;
 /// spread 2.5 times the gap between them, while a receipt's prices or a
 /// form's values are no longer than the gap before them.
 const COLUMN_TO_GUTTER: f32 = 2.0;
-/// A column's lines run at least this many line heights (a dozen characters or
-/// more): running text is set in lines that long, a price or a value is a few
-/// characters.
-const MIN_COLUMN_HEIGHTS: f32 = 8.0;
+/// A column's lines run at least this many line heights (some 20 Latin or a
+/// dozen Chinese characters): running text is set in lines that long, a price,
+/// a label or a value is a few words.
+const MIN_COLUMN_HEIGHTS: f32 = 10.0;
 /// A column holds one line a row; the detector may cut one line in two now and
 /// then, a table's columns hold several a row.
 const MAX_LINES_A_ROW: f32 = 1.2;
@@ -45,10 +45,11 @@ pub(super) fn in_columns(boxes: &[Bounds], members: Vec<usize>, rows: RowOrder) 
     let span = members.iter().fold((f32::MAX, f32::MIN), |(a, b), &i| {
         (a.min(boxes[i].0), b.max(boxes[i].2))
     });
+    let open: Vec<Vec<(f32, f32)>> = bands.iter().map(|band| free(boxes, band, span)).collect();
     let (mut order, mut plain) = (Vec::with_capacity(members.len()), Vec::new());
     let mut at = 0;
     while at < bands.len() {
-        let Some((count, gutters)) = zone(boxes, &bands[at..], span) else {
+        let Some((count, gutters)) = zone(boxes, &bands[at..], &open[at..], span) else {
             plain.extend_from_slice(&bands[at]);
             at += 1;
             continue;
@@ -90,13 +91,19 @@ fn bands(boxes: &[Bounds], members: &[usize]) -> Vec<Vec<usize>> {
     bands
 }
 
-/// The longest run of `bands` from the first whose shared gutters part it into
-/// columns of running text: (bands in the run, the gutters' right edges).
-fn zone(boxes: &[Bounds], bands: &[Vec<usize>], span: (f32, f32)) -> Option<(usize, Vec<f32>)> {
-    let mut common = free(boxes, &bands[0], span);
+/// The longest run of `bands` from the first that share gutters (`free` holds
+/// each band's open stretches), when those gutters part it into columns of
+/// running text: (bands in the run, the gutters' right edges).
+fn zone(
+    boxes: &[Bounds],
+    bands: &[Vec<usize>],
+    free: &[Vec<(f32, f32)>],
+    span: (f32, f32),
+) -> Option<(usize, Vec<f32>)> {
+    let mut common = free[0].clone();
     let mut count = 1;
-    for band in &bands[1..] {
-        let next = intersect(&common, &free(boxes, band, span));
+    for open in &free[1..] {
+        let next = intersect(&common, open);
         if next.is_empty() {
             break;
         }
@@ -105,8 +112,12 @@ fn zone(boxes: &[Bounds], bands: &[Vec<usize>], span: (f32, f32)) -> Option<(usi
     }
     // Gutters lie between lines, not along the page's margins, and are wider
     // than a gap between words.
+    common.retain(|&(x0, x1)| x0 > span.0 && x1 < span.1);
+    if count < MIN_COLUMN_LINES || common.is_empty() {
+        return None;
+    }
     let height = median(bands[..count].iter().flatten().map(|&i| boxes[i].3 - boxes[i].1));
-    common.retain(|&(x0, x1)| x0 > span.0 && x1 < span.1 && x1 - x0 >= MIN_GUTTER_HEIGHTS * height);
+    common.retain(|&(x0, x1)| x1 - x0 >= MIN_GUTTER_HEIGHTS * height);
     common.sort_by(|a, b| a.0.total_cmp(&b.0));
     parts_columns(boxes, &bands[..count], &common).then(|| (count, common.iter().map(|g| g.1).collect()))
 }
@@ -215,6 +226,18 @@ mod tests {
             boxes.push((500.0, y, 560.0, y + 24.0));
         }
         assert_eq!(order(&boxes), (0..12).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_form_keeps_each_label_beside_its_value() {
+        // Labels and values a few words long, close together, flush left.
+        let mut boxes = Vec::new();
+        for row in 0..5 {
+            let y = 25.0 * row as f32;
+            boxes.push((0.0, y, 170.0, y + 20.0));
+            boxes.push((200.0, y, 360.0, y + 20.0));
+        }
+        assert_eq!(order(&boxes), (0..10).collect::<Vec<_>>());
     }
 
     #[test]
