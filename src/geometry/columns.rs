@@ -119,6 +119,12 @@ fn zone(
     let height = median(bands[..count].iter().flatten().map(|&i| boxes[i].3 - boxes[i].1));
     common.retain(|&(x0, x1)| x1 - x0 >= MIN_GUTTER_HEIGHTS * height);
     common.sort_by(|a, b| a.0.total_cmp(&b.0));
+    // A zone starts where every column has begun: a line above the others on
+    // one side only (a running header over the right column) is read before it.
+    let slot = |i: usize| common.iter().filter(|g| g.1 <= boxes[i].0).count();
+    if (0..=common.len()).any(|k| !bands[0].iter().any(|&i| slot(i) == k)) {
+        return None;
+    }
     parts_columns(boxes, &bands[..count], &common).then(|| (count, common.iter().map(|g| g.1).collect()))
 }
 
@@ -226,6 +232,17 @@ mod tests {
             boxes.push((500.0, y, 560.0, y + 24.0));
         }
         assert_eq!(order(&boxes), (0..12).collect::<Vec<_>>());
+    }
+
+    #[test]
+    fn a_header_over_the_right_column_is_read_before_both() {
+        let mut boxes = vec![(700.0, 0.0, 830.0, 24.0)];
+        for row in 0..4 {
+            let y = 30.0 + 30.0 * row as f32;
+            boxes.push((0.0, y, 400.0, y + 24.0));
+            boxes.push((430.0, y, 830.0, y + 24.0));
+        }
+        assert_eq!(order(&boxes), vec![0, 1, 3, 5, 7, 2, 4, 6, 8]);
     }
 
     #[test]
