@@ -57,7 +57,7 @@ pub(super) fn in_columns(boxes: &[Bounds], members: Vec<usize>, rows: RowOrder) 
         order.extend(rows(boxes, std::mem::take(&mut plain)));
         let mut columns = vec![Vec::new(); gutters.len() + 1];
         for &i in bands[at..at + count].iter().flatten() {
-            columns[gutters.iter().filter(|&&edge| edge <= boxes[i].0).count()].push(i);
+            columns[column_of(&gutters, boxes[i].0)].push(i);
         }
         for column in columns {
             order.extend(in_columns(boxes, column, rows));
@@ -93,13 +93,13 @@ fn bands(boxes: &[Bounds], members: &[usize]) -> Vec<Vec<usize>> {
 
 /// The longest run of `bands` from the first that share gutters (`free` holds
 /// each band's open stretches), when those gutters part it into columns of
-/// running text: (bands in the run, the gutters' right edges).
+/// running text: (bands in the run, the gutters left to right).
 fn zone(
     boxes: &[Bounds],
     bands: &[Vec<usize>],
     free: &[Vec<(f32, f32)>],
     span: (f32, f32),
-) -> Option<(usize, Vec<f32>)> {
+) -> Option<(usize, Vec<(f32, f32)>)> {
     let mut common = free[0].clone();
     let mut count = 1;
     for open in &free[1..] {
@@ -121,11 +121,11 @@ fn zone(
     common.sort_by(|a, b| a.0.total_cmp(&b.0));
     // A zone starts where every column has begun: a line above the others on
     // one side only (a running header over the right column) is read before it.
-    let slot = |i: usize| common.iter().filter(|g| g.1 <= boxes[i].0).count();
-    if (0..=common.len()).any(|k| !bands[0].iter().any(|&i| slot(i) == k)) {
+    let begun = |k: usize| bands[0].iter().any(|&i| column_of(&common, boxes[i].0) == k);
+    if common.is_empty() || !(0..=common.len()).all(begun) {
         return None;
     }
-    parts_columns(boxes, &bands[..count], &common).then(|| (count, common.iter().map(|g| g.1).collect()))
+    parts_columns(boxes, &bands[..count], &common, height).then_some((count, common))
 }
 
 /// The stretches of `span` no line of `band` covers.
@@ -161,17 +161,16 @@ fn intersect(a: &[(f32, f32)], b: &[(f32, f32)]) -> Vec<(f32, f32)> {
 }
 
 /// Whether `gutters` (left to right) part the lines of `bands` into columns of
-/// running text, every one of them.
-fn parts_columns(boxes: &[Bounds], bands: &[Vec<usize>], gutters: &[(f32, f32)]) -> bool {
-    if gutters.is_empty() {
-        return false;
-    }
+/// running text, every one of them (`height`: the lines' median height).
+fn parts_columns(boxes: &[Bounds], bands: &[Vec<usize>], gutters: &[(f32, f32)], height: f32) -> bool {
     let lines: Vec<usize> = bands.iter().flatten().copied().collect();
-    let height = median(lines.iter().map(|&i| boxes[i].3 - boxes[i].1));
     let widest = gutters.iter().fold(0f32, |w, g| w.max(g.1 - g.0));
-    let slot = |i: usize| gutters.iter().filter(|g| g.1 <= boxes[i].0).count();
     let column = |k: usize| {
-        let side: Vec<usize> = lines.iter().copied().filter(|&i| slot(i) == k).collect();
+        let side: Vec<usize> = lines
+            .iter()
+            .copied()
+            .filter(|&i| column_of(gutters, boxes[i].0) == k)
+            .collect();
         // Running text has one line a row in each column; a table has several.
         let rows = self::bands(boxes, &side).len();
         // Its lines start at the column's edge, where most of them start (an
@@ -188,10 +187,14 @@ fn parts_columns(boxes: &[Bounds], bands: &[Vec<usize>], gutters: &[(f32, f32)])
     (0..=gutters.len()).all(column)
 }
 
+/// Which column a line starting at `x0` stands in: the gutters left of it.
+fn column_of(gutters: &[(f32, f32)], x0: f32) -> usize {
+    gutters.iter().filter(|g| g.1 <= x0).count()
+}
+
+/// The median, 0 of no values.
 fn median(values: impl Iterator<Item = f32>) -> f32 {
-    let mut v: Vec<f32> = values.collect();
-    v.sort_by(f32::total_cmp);
-    v.get(v.len() / 2).copied().unwrap_or(0.0)
+    super::median(values).unwrap_or(0.0)
 }
 
 #[cfg(test)]
@@ -200,8 +203,24 @@ mod tests {
 
     /// Rows by top edge, then left edge: enough to see what `in_columns` keeps together.
     fn by_rows(boxes: &[Bounds], mut members: Vec<usize>) -> Vec<usize> {
-        members.sort_by(|&a, &b| (boxes[a].1, boxes[a].0).partial_cmp(&(boxes[b].1, boxes[b].0)).unwrap());
+        members.sort_by(|&a, &b| {
+            boxes[a]
+                .1
+                .total_cmp(&boxes[b].1)
+                .then(boxes[a].0.total_cmp(&boxes[b].0))
+        });
         members
+    }
+
+    /// `rows` rows `pitch` apart from `top`, each `height` high, with a line at
+    /// every span of `columns` (left, right), row by row.
+    fn rows_of(rows: usize, top: f32, pitch: f32, height: f32, columns: &[(f32, f32)]) -> Vec<Bounds> {
+        (0..rows)
+            .flat_map(|row| {
+                let y = top + pitch * row as f32;
+                columns.iter().map(move |&(x0, x1)| (x0, y, x1, y + height))
+            })
+            .collect()
     }
 
     fn order(boxes: &[Bounds]) -> Vec<usize> {
@@ -213,11 +232,7 @@ mod tests {
         // A title across the page, then four rows of two 400-wide columns with a
         // 30-wide gutter, then a footer across the page.
         let mut boxes = vec![(0.0, 0.0, 830.0, 30.0)];
-        for row in 0..4 {
-            let y = 50.0 + 30.0 * row as f32;
-            boxes.push((0.0, y, 400.0, y + 24.0));
-            boxes.push((430.0, y, 830.0, y + 24.0));
-        }
+        boxes.extend(rows_of(4, 50.0, 30.0, 24.0, &[(0.0, 400.0), (430.0, 830.0)]));
         boxes.push((0.0, 200.0, 830.0, 224.0));
         assert_eq!(order(&boxes), vec![0, 1, 3, 5, 7, 2, 4, 6, 8, 9]);
     }
@@ -225,62 +240,35 @@ mod tests {
     #[test]
     fn a_receipt_keeps_each_item_beside_its_price() {
         // Item names 300 wide, prices 60 wide, 200 apart.
-        let mut boxes = Vec::new();
-        for row in 0..6 {
-            let y = 30.0 * row as f32;
-            boxes.push((0.0, y, 300.0, y + 24.0));
-            boxes.push((500.0, y, 560.0, y + 24.0));
-        }
+        let boxes = rows_of(6, 0.0, 30.0, 24.0, &[(0.0, 300.0), (500.0, 560.0)]);
         assert_eq!(order(&boxes), (0..12).collect::<Vec<_>>());
     }
 
     #[test]
     fn a_header_over_the_right_column_is_read_before_both() {
         let mut boxes = vec![(700.0, 0.0, 830.0, 24.0)];
-        for row in 0..4 {
-            let y = 30.0 + 30.0 * row as f32;
-            boxes.push((0.0, y, 400.0, y + 24.0));
-            boxes.push((430.0, y, 830.0, y + 24.0));
-        }
+        boxes.extend(rows_of(4, 30.0, 30.0, 24.0, &[(0.0, 400.0), (430.0, 830.0)]));
         assert_eq!(order(&boxes), vec![0, 1, 3, 5, 7, 2, 4, 6, 8]);
     }
 
     #[test]
     fn a_form_keeps_each_label_beside_its_value() {
         // Labels and values a few words long, close together, flush left.
-        let mut boxes = Vec::new();
-        for row in 0..5 {
-            let y = 25.0 * row as f32;
-            boxes.push((0.0, y, 170.0, y + 20.0));
-            boxes.push((200.0, y, 360.0, y + 20.0));
-        }
+        let boxes = rows_of(5, 0.0, 25.0, 20.0, &[(0.0, 170.0), (200.0, 360.0)]);
         assert_eq!(order(&boxes), (0..10).collect::<Vec<_>>());
     }
 
     #[test]
     fn a_column_with_a_short_last_line_stays_whole() {
         // The right column ends a row early; its gutter still holds.
-        let mut boxes = Vec::new();
-        for row in 0..4 {
-            let y = 30.0 * row as f32;
-            boxes.push((0.0, y, 400.0, y + 24.0));
-            if row < 3 {
-                boxes.push((430.0, y, 830.0, y + 24.0));
-            }
-        }
+        let mut boxes = rows_of(3, 0.0, 30.0, 24.0, &[(0.0, 400.0), (430.0, 830.0)]);
+        boxes.push((0.0, 90.0, 400.0, 114.0));
         assert_eq!(order(&boxes), vec![0, 2, 4, 6, 1, 3, 5]);
     }
 
     #[test]
     fn three_columns_are_read_left_to_right() {
-        let mut boxes = Vec::new();
-        for row in 0..3 {
-            let y = 30.0 * row as f32;
-            for column in 0..3 {
-                let x = 330.0 * column as f32;
-                boxes.push((x, y, x + 300.0, y + 24.0));
-            }
-        }
+        let boxes = rows_of(3, 0.0, 30.0, 24.0, &[(0.0, 300.0), (330.0, 630.0), (660.0, 960.0)]);
         assert_eq!(order(&boxes), vec![0, 3, 6, 1, 4, 7, 2, 5, 8]);
     }
 }

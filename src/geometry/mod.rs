@@ -42,6 +42,16 @@ pub fn axis_aligned(x0: f32, y0: f32, x1: f32, y1: f32) -> Quad {
 }
 
 /// The centre of a quad.
+/// The middle of the values (the upper middle of an even count), `None` of none.
+pub fn median(values: impl Iterator<Item = f32>) -> Option<f32> {
+    let mut v: Vec<f32> = values.collect();
+    if v.is_empty() {
+        return None;
+    }
+    v.sort_by(f32::total_cmp);
+    Some(v[v.len() / 2])
+}
+
 pub fn quad_center(q: &Quad) -> Point {
     Point::new(
         (q[0].x + q[1].x + q[2].x + q[3].x) / 4.0,

@@ -12,7 +12,7 @@ use image::{GrayImage, RgbImage};
 
 pub use rules::{Rule, find_rules};
 
-use crate::geometry::bounds;
+use crate::geometry::{bounds, median};
 use crate::result::{Line, Table, TableKind};
 use fill::fill;
 
@@ -200,16 +200,6 @@ fn is_text_stroke(rule: &Rule, items: &[Item]) -> bool {
         })
         .sum();
     inside > TEXT_STROKE_SHARE * rule.length()
-}
-
-/// The middle of the values (the upper middle of an even count), `None` of none.
-fn median(values: impl Iterator<Item = f32>) -> Option<f32> {
-    let mut v: Vec<f32> = values.collect();
-    if v.is_empty() {
-        return None;
-    }
-    v.sort_by(f32::total_cmp);
-    Some(v[v.len() / 2])
 }
 
 #[cfg(test)]
