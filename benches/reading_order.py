@@ -19,6 +19,10 @@ import sys
 import tempfile
 from pathlib import Path
 
+# The same normalised edit distance as the searchable-PDF bench (bit-parallel Levenshtein).
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+from searchable_pdf import normalised_distance  # noqa: E402
+
 REPO = Path(__file__).resolve().parent.parent
 BINARY = REPO / "target" / "release" / "ocrdesk"
 DEFAULT_FOLDER = REPO.parent / "shared" / "eval" / "layout"
@@ -36,25 +40,6 @@ def plain(text):
     text = HTML_TAG.sub("", text)
     text = MARKDOWN_SYNTAX.sub("", text)
     return WHITESPACE.sub("", text)
-
-
-def edit_distance(a, b):
-    """Levenshtein distance between two strings."""
-    if len(a) < len(b):
-        a, b = b, a
-    previous = list(range(len(b) + 1))
-    for i, ca in enumerate(a, 1):
-        current = [i]
-        for j, cb in enumerate(b, 1):
-            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
-        previous = current
-    return previous[-1]
-
-
-def normalised_distance(ours, reference):
-    """Edit distance over the longer length: 0 identical, 1 nothing in common."""
-    longest = max(len(ours), len(reference))
-    return edit_distance(ours, reference) / longest if longest else 0.0
 
 
 def main():
