@@ -1,9 +1,12 @@
 //! Finding the models and native libraries at run time.
 //!
-//! Looked up, in order: an environment override; a folder next to the
-//! executable (an installed copy); the checkout the binary was built from
-//! (`target/release/ocrdesk` and `cargo run`). The asset script
-//! `packaging/fetch_assets.py` fills `models/` and `runtime/` in the checkout.
+//! Looked up, in order: an environment override; `lib/ocrdesk/` beside the
+//! executable's `bin/` (the .deb puts the program in `/usr/bin` and its assets
+//! in `/usr/lib/ocrdesk`); a folder next to the executable or up to three
+//! above it (an unpacked copy, `target/release/ocrdesk`); the checkout the
+//! binary was built from (`cargo run`), unless it was built for a package.
+//! The asset script `packaging/fetch_assets.py` fills `models/` and `runtime/`
+//! in the checkout.
 
 use std::path::{Path, PathBuf};
 
@@ -15,6 +18,11 @@ pub const ORIENTATION_MODEL: &str = "ch_ppocr_mobile_v2.0_cls_mobile.onnx";
 pub const ONNXRUNTIME_LIBRARY: &str = "libonnxruntime.so.1.31.1";
 pub const PDFIUM_LIBRARY: &str = "libpdfium.so";
 
+/// Where the bundled components come from (the pins in `packaging/fetch_assets.py`),
+/// for `ocrdesk --version`.
+pub const ONNXRUNTIME_VERSION: &str = "1.31.1";
+pub const PDFIUM_VERSION: &str = "159.0.8149.0 (pypdfium2 5.15.2)";
+
 /// Folder holding the three ONNX models.
 pub const MODELS_DIR_ENV: &str = "OCRDESK_MODELS_DIR";
 /// Folder holding the native libraries.
@@ -22,11 +30,22 @@ pub const RUNTIME_DIR_ENV: &str = "OCRDESK_RUNTIME_DIR";
 /// The ONNX Runtime library itself (the variable `ort` uses).
 pub const ORT_DYLIB_ENV: &str = "ORT_DYLIB_PATH";
 
+/// Set at build time by `packaging/build-deb.sh`: an installed program must not
+/// look for its assets in the checkout it happened to be built in.
+const PACKAGED: bool = option_env!("OCRDESK_PACKAGED").is_some();
+
+/// The installed layout's asset folder: `PREFIX/lib/ocrdesk` for a program in `PREFIX/bin`.
+pub fn installed_root(exe: &Path) -> Option<PathBuf> {
+    let bin = exe.parent()?;
+    (bin.file_name()? == "bin").then(|| bin.parent().map(|prefix| prefix.join("lib").join("ocrdesk")))?
+}
+
 /// Folders that may hold `models/` and `runtime/`, best first.
 fn roots() -> Vec<PathBuf> {
     let mut roots = Vec::new();
     if let Ok(exe) = std::env::current_exe() {
         let exe = exe.canonicalize().unwrap_or(exe);
+        roots.extend(installed_root(&exe));
         let mut dir = exe.parent().map(Path::to_path_buf);
         // The executable's folder and up to three parents: covers an installed
         // layout and target/{release,debug}/{,deps/} inside a checkout.
@@ -36,7 +55,9 @@ fn roots() -> Vec<PathBuf> {
             dir = d.parent().map(Path::to_path_buf);
         }
     }
-    roots.push(PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    if !PACKAGED {
+        roots.push(PathBuf::from(env!("CARGO_MANIFEST_DIR")));
+    }
     roots
 }
 
@@ -92,4 +113,60 @@ pub fn onnxruntime_library() -> Result<PathBuf, OcrError> {
 /// Path of the PDFium shared library.
 pub fn pdfium_library() -> Result<PathBuf, OcrError> {
     find(PDFIUM_LIBRARY, "runtime", RUNTIME_DIR_ENV, "PDFium library")
+}
+
+/// A bundled component, its version and where this program finds it.
+pub struct Component {
+    pub name: &'static str,
+    pub version: &'static str,
+    pub found: Result<PathBuf, OcrError>,
+}
+
+/// Every bundled component, looked up as the engine would.
+pub fn components() -> Vec<Component> {
+    vec![
+        Component {
+            name: "ONNX Runtime",
+            version: ONNXRUNTIME_VERSION,
+            found: onnxruntime_library(),
+        },
+        Component {
+            name: "PDFium",
+            version: PDFIUM_VERSION,
+            found: pdfium_library(),
+        },
+        Component {
+            name: "detection model",
+            version: "PP-OCRv6 small (rapidocr 3.10.0)",
+            found: model(DETECTION_MODEL),
+        },
+        Component {
+            name: "recognition model",
+            version: "PP-OCRv6 small (rapidocr 3.10.0)",
+            found: model(RECOGNITION_MODEL),
+        },
+        Component {
+            name: "direction model",
+            version: "PP-OCR mobile v2.0 (rapidocr 3.10.0)",
+            found: model(ORIENTATION_MODEL),
+        },
+    ]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_installed_program_looks_in_its_prefixs_lib_folder() {
+        assert_eq!(
+            installed_root(Path::new("/usr/bin/ocrdesk")),
+            Some(PathBuf::from("/usr/lib/ocrdesk"))
+        );
+        assert_eq!(
+            installed_root(Path::new("/opt/x/bin/ocrdesk")),
+            Some(PathBuf::from("/opt/x/lib/ocrdesk"))
+        );
+        assert_eq!(installed_root(Path::new("/work/target/release/ocrdesk")), None);
+    }
 }

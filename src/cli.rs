@@ -49,6 +49,12 @@ pub enum Command {
     Ocr(OcrArgs),
     /// Measure accuracy (CER, word-F1) and speed on images with NAME.gt.json truth.
     Eval(EvalArgs),
+    /// Write the man pages and shell completions into a folder (for packaging).
+    #[command(hide = true)]
+    PackageFiles {
+        /// Folder to write `man/` and `completions/` into.
+        out: PathBuf,
+    },
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]

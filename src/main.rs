@@ -2,6 +2,7 @@
 //! accuracy and speed against ground truth (`ocrdesk::eval`). Arguments are in
 //! `cli.rs`; this file dispatches.
 
+mod about;
 mod cli;
 
 use std::collections::HashMap;
@@ -11,7 +12,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use anyhow::Context;
-use clap::Parser;
+use clap::FromArgMatches;
 
 use cli::{Cli, Command, EvalArgs, Format, OcrArgs};
 use ocrdesk::app::Launch;
@@ -24,10 +25,14 @@ use ocrdesk::{Document, EngineOptions, OcrEngine, debug_dir, export, guard};
 fn main() -> ExitCode {
     let started = Instant::now();
     switch_off_onnx_runtime_telemetry();
-    let cli = Cli::parse();
+    let cli = match Cli::from_arg_matches(&about::command().get_matches()) {
+        Ok(cli) => cli,
+        Err(e) => e.exit(),
+    };
     let result = match cli.command {
         Some(Command::Ocr(args)) => run_ocr(args),
         Some(Command::Eval(args)) => run_eval(args),
+        Some(Command::PackageFiles { out }) => about::write_package_files(&out).map(|()| ExitCode::SUCCESS),
         None => run_app(Launch {
             files: cli.files,
             started,
