@@ -12,7 +12,7 @@ use calamine::{Data, Reader, Xlsx};
 use common::{page, save, temp_dir};
 use egui::{Event, Key, Modifiers, PointerButton, Pos2};
 use egui_kittest::Harness;
-use egui_kittest::kittest::Queryable;
+use egui_kittest::kittest::{NodeT, Queryable};
 use ocrdesk::app::desktop::{Answer, Desktop};
 use ocrdesk::app::session::{FileState, Settings};
 use ocrdesk::app::{EngineState, Launch, OcrDeskApp};
@@ -392,6 +392,45 @@ fn the_theme_and_options_persist() {
     eframe::App::save(harness.state_mut(), &mut storage);
     let saved: Settings = eframe::get_value(&storage, ocrdesk::app::SETTINGS_KEY).expect("settings saved");
     assert!(saved.dark_theme);
+}
+
+#[test]
+fn recent_files_are_remembered_reopened_and_cleared() {
+    let dir = temp_dir();
+    let first = invoice(dir.path());
+    let gone = save(&page(&["Moved away"], 30.0, 30.0), dir.path(), "gone.png");
+    let desktop = FakeDesktop::default();
+    let mut harness = harness(Settings::default(), &desktop, vec![gone.clone(), first.clone()]);
+    wait_for(&mut harness, "both files", all_read);
+    std::fs::remove_file(&gone).expect("remove");
+
+    // Saved with the settings, the latest first, and offered by the next session.
+    let mut storage = MemoryStorage::default();
+    eframe::App::save(harness.state_mut(), &mut storage);
+    let saved: Settings = eframe::get_value(&storage, ocrdesk::app::SETTINGS_KEY).expect("settings saved");
+    assert_eq!(saved.recent_files, vec![gone.clone(), first.clone()]);
+    let mut harness = self::harness(saved, &desktop, Vec::new());
+    harness.run_steps(2);
+    harness.get_by_label("File").click();
+    harness.run();
+    harness.get_by_label("Recent files").hover();
+    harness.run();
+    // A file no longer there is shown but cannot be opened.
+    assert!(harness.get_by_label("gone.png").accesskit_node().is_disabled());
+    harness.get_by_label("invoice.png").click();
+    harness.run();
+    assert_eq!(harness.state().session.files.len(), 1);
+    assert_eq!(harness.state().session.files[0].path, first);
+    assert_eq!(harness.state().settings.recent_files[0], first);
+
+    harness.get_by_label("File").click();
+    harness.run();
+    harness.get_by_label("Recent files").hover();
+    harness.run();
+    harness.get_by_label("Clear recent files").click();
+    harness.run();
+    assert!(harness.state().settings.recent_files.is_empty());
+    wait_for(&mut harness, "the file reopened", all_read);
 }
 
 /// A one-page PDF with a text layer, encrypted by qpdf (installed by packaging/test.sh).

@@ -64,6 +64,8 @@ pub enum Action {
     DropWatermarks(bool),
     ForceOcr(bool),
     ReviewBelow(f32),
+    /// Empty File → Recent files.
+    ClearRecentFiles,
 }
 
 impl OcrDeskApp {
@@ -78,6 +80,7 @@ impl OcrDeskApp {
         match action {
             Action::Command(command) => self.run_command(command),
             Action::AddPaths(paths) => self.add_paths(&paths),
+            Action::ClearRecentFiles => self.settings.recent_files.clear(),
             Action::ChooseFile(index) => {
                 self.current = Some(index);
                 self.page = 0;
@@ -155,6 +158,10 @@ impl OcrDeskApp {
         let files = session::expand_paths(paths, &OPENABLE_EXTENSIONS);
         if files.is_empty() && !paths.is_empty() {
             self.notify("No images or PDFs there", true);
+        }
+        // What the person opened (a folder stays one entry), the latest first.
+        for path in paths.iter().rev().filter(|p| p.exists()) {
+            self.settings.remember_opened(path);
         }
         for path in files {
             if let Some(parent) = path.parent().filter(|p| !p.as_os_str().is_empty()) {

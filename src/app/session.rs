@@ -21,6 +21,21 @@ pub struct Settings {
     pub force_ocr: bool,
     /// Lines read with less confidence than this are flagged for review.
     pub review_below: f32,
+    /// Files and folders opened, the latest first (File → Recent files).
+    pub recent_files: Vec<PathBuf>,
+}
+
+/// How many recent files File → Recent files keeps: a menu longer than this is searched, not glanced at.
+pub const RECENT_FILES_KEPT: usize = 10;
+
+impl Settings {
+    /// Puts `path` first among the recent files (once), dropping the oldest beyond the limit.
+    pub fn remember_opened(&mut self, path: &Path) {
+        let path = std::path::absolute(path).unwrap_or_else(|_| path.to_owned());
+        self.recent_files.retain(|p| *p != path);
+        self.recent_files.insert(0, path);
+        self.recent_files.truncate(RECENT_FILES_KEPT);
+    }
 }
 
 impl Default for Settings {
@@ -31,6 +46,7 @@ impl Default for Settings {
             drop_watermarks: false,
             force_ocr: false,
             review_below: 0.8,
+            recent_files: Vec::new(),
         }
     }
 }

@@ -11,6 +11,7 @@ pub fn menu_bar(ui: &mut Ui, settings: &Settings, actions: &mut Vec<Action>) {
     egui::MenuBar::new().ui(ui, |ui| {
         ui.menu_button("File", |ui| {
             menu_entry(ui, Command::Open, actions);
+            ui.menu_button("Recent files", |ui| recent_files(ui, settings, actions));
             menu_entry(ui, Command::Export, actions);
             menu_entry(ui, Command::ExportEachPdf, actions);
             ui.separator();
@@ -40,6 +41,30 @@ pub fn menu_bar(ui: &mut Ui, settings: &Settings, actions: &mut Vec<Action>) {
         });
         ui.menu_button("Options", |ui| options(ui, settings, actions));
     });
+}
+
+/// File → Recent files: each opens again; one no longer there is greyed out.
+fn recent_files(ui: &mut Ui, settings: &Settings, actions: &mut Vec<Action>) {
+    if settings.recent_files.is_empty() {
+        ui.label("No recent files");
+        return;
+    }
+    for path in &settings.recent_files {
+        let name = path
+            .file_name()
+            .map_or_else(|| path.display().to_string(), |n| n.to_string_lossy().into_owned());
+        let response = ui
+            .add_enabled(path.exists(), egui::Button::new(name))
+            .on_hover_text(path.display().to_string())
+            .on_disabled_hover_text(format!("{} is no longer there", path.display()));
+        if response.clicked() {
+            actions.push(Action::AddPaths(vec![path.clone()]));
+        }
+    }
+    ui.separator();
+    if ui.button("Clear recent files").clicked() {
+        actions.push(Action::ClearRecentFiles);
+    }
 }
 
 /// The reading options, each change an action.
