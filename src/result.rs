@@ -12,8 +12,10 @@ pub struct PageOrientation {
     pub direction: u16,
     /// Remaining clockwise tilt of the text, in degrees (the page was turned by
     /// `-skew` more to straighten it when that was worth doing).
+    #[serde(serialize_with = "rounded::degrees")]
     pub skew: f32,
     /// Share of the voting line length that agrees on `direction`, 0 to 1.
+    #[serde(serialize_with = "rounded::share")]
     pub confidence: f32,
     /// Too few or disagreeing lines: the app offers a one-click override.
     pub unsure: bool,
@@ -52,8 +54,10 @@ pub struct Line {
     #[serde(rename = "box", with = "quad_as_pairs")]
     pub quad: Quad,
     /// Recognition confidence, 0 to 1 (mean probability of the characters read).
+    #[serde(serialize_with = "rounded::share")]
     pub confidence: f32,
     /// Mean text probability of the detected region, 0 to 1.
+    #[serde(serialize_with = "rounded::share")]
     pub detection_score: f32,
     /// The line was printed upside down and was turned before reading.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
@@ -143,6 +147,7 @@ pub struct Field {
     pub name: String,
     pub value: String,
     /// The lowest confidence of the lines it came from.
+    #[serde(serialize_with = "rounded::share")]
     pub confidence: f32,
     /// Indices into the page's `lines`.
     pub line_ids: Vec<usize>,
@@ -170,12 +175,15 @@ pub enum TableKind {
 pub struct Table {
     pub kind: TableKind,
     /// Left, top, right, bottom in page pixels.
+    #[serde(serialize_with = "rounded::pixels")]
     pub bbox: [f32; 4],
     pub rows: usize,
     pub columns: usize,
     /// The y of each row boundary, top to bottom: `rows + 1` values.
+    #[serde(serialize_with = "rounded::pixels")]
     pub row_edges: Vec<f32>,
     /// The x of each column boundary, left to right: `columns + 1` values.
+    #[serde(serialize_with = "rounded::pixels")]
     pub column_edges: Vec<f32>,
     /// How many leading rows head the table.
     pub header_rows: usize,
@@ -186,7 +194,7 @@ pub struct Table {
     /// `column_edges` are measured on the page so turned (as `imaging::turn`
     /// turns it); [`Table::cell_quad`] gives a cell's corners on the page as it is.
     /// Left out when 0: an upright page.
-    #[serde(default, skip_serializing_if = "is_zero")]
+    #[serde(default, skip_serializing_if = "is_zero", serialize_with = "rounded::degrees")]
     pub turned: f32,
 }
 
@@ -309,19 +317,25 @@ pub fn escape_html(text: &str) -> String {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct StageTimings {
     /// Opening the file and decoding the page image.
+    #[serde(serialize_with = "rounded::millis")]
     pub decode_ms: f64,
     /// Detection: resize, model, post-processing.
+    #[serde(serialize_with = "rounded::millis")]
     pub detection_ms: f64,
     /// Line orientation: crops and model.
+    #[serde(serialize_with = "rounded::millis")]
     pub orientation_ms: f64,
     /// Recognition: crops, model, decoding.
+    #[serde(serialize_with = "rounded::millis")]
     pub recognition_ms: f64,
     /// Of the above, time spent inside the ONNX Runtime sessions.
+    #[serde(serialize_with = "rounded::millis")]
     pub inference_ms: f64,
     /// Tables and fields (`--extract`), after the reading.
-    #[serde(default)]
+    #[serde(default, serialize_with = "rounded::millis")]
     pub analysis_ms: f64,
     /// The whole page, decode and analysis included.
+    #[serde(serialize_with = "rounded::millis")]
     pub total_ms: f64,
 }
 
@@ -380,13 +394,49 @@ pub struct Document {
     pub pages: Vec<Page>,
 }
 
+/// The JSON's numbers to the precision they mean: a pixel to 0.1, a share
+/// (confidence, score) to 4 digits, an angle to 0.01°, a time to 0.1 ms. Past
+/// that the digits are noise (`"decode_ms": 7.8649059999999995`), and they make
+/// the output long to read and to diff.
+mod rounded {
+    use serde::{Serialize, Serializer};
+
+    /// Rounds with f32 arithmetic, so the nearest f32 prints short (`12.3`).
+    fn to_decimals(v: f32, decimals: i32) -> f32 {
+        let scale = 10f32.powi(decimals);
+        let r = (v * scale).round() / scale;
+        if r.is_finite() { r } else { v }
+    }
+
+    pub fn pixel(v: f32) -> f32 {
+        to_decimals(v, 1)
+    }
+
+    pub fn pixels<S: Serializer, V: AsRef<[f32]>>(values: &V, s: S) -> Result<S::Ok, S::Error> {
+        let values: Vec<f32> = values.as_ref().iter().map(|v| pixel(*v)).collect();
+        values.serialize(s)
+    }
+
+    pub fn share<S: Serializer>(v: &f32, s: S) -> Result<S::Ok, S::Error> {
+        to_decimals(*v, 4).serialize(s)
+    }
+
+    pub fn degrees<S: Serializer>(v: &f32, s: S) -> Result<S::Ok, S::Error> {
+        to_decimals(*v, 2).serialize(s)
+    }
+
+    pub fn millis<S: Serializer>(v: &f64, s: S) -> Result<S::Ok, S::Error> {
+        ((v * 10.0).round() / 10.0).serialize(s)
+    }
+}
+
 mod quad_as_pairs {
     use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
     use crate::geometry::{Point, Quad};
 
     pub fn serialize<S: Serializer>(q: &Quad, s: S) -> Result<S::Ok, S::Error> {
-        let pairs: [[f32; 2]; 4] = q.map(|p| [p.x, p.y]);
+        let pairs: [[f32; 2]; 4] = q.map(|p| [super::rounded::pixel(p.x), super::rounded::pixel(p.y)]);
         pairs.serialize(s)
     }
 
@@ -400,6 +450,22 @@ mod quad_as_pairs {
 mod tests {
     use super::*;
     use crate::geometry::Point;
+
+    #[test]
+    fn json_numbers_stop_at_the_precision_they_mean() {
+        let mut line = Line::read("x".into(), [Point::new(1.234_56, 2.0); 4], 0.987_654_3, 0.5);
+        line.detection_score = 0.123_456;
+        let json = serde_json::to_string(&line).expect("serialises");
+        assert!(json.contains("[1.2,2.0]"), "{json}");
+        assert!(json.contains("\"confidence\":0.9877"), "{json}");
+        assert!(json.contains("\"detection_score\":0.1235"), "{json}");
+        let timings = StageTimings {
+            decode_ms: 7.864_905_999_999_999_5,
+            ..StageTimings::default()
+        };
+        let json = serde_json::to_string(&timings).expect("serialises");
+        assert!(json.contains("\"decode_ms\":7.9,"), "{json}");
+    }
 
     #[test]
     fn line_json_has_box_as_four_pairs() {

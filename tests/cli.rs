@@ -61,7 +61,13 @@ fn missing_file_is_one_clear_error() {
     let out = ocrdesk(&["ocr", "/nonexistent/scan.png"]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(err.trim(), "error: /nonexistent/scan.png: no such file");
+    let lines: Vec<&str> = err.lines().collect();
+    assert_eq!(lines[0], "error: /nonexistent/scan.png: no such file");
+    assert!(
+        lines[1].starts_with("ocrdesk: 0 read, 1 failed, 0 skipped; 0 pages in "),
+        "{err}"
+    );
+    assert_eq!(lines.len(), 2, "{err}");
 }
 
 #[test]
@@ -71,7 +77,8 @@ fn corrupt_file_is_one_clear_error() {
     let bytes = std::fs::read(&good).expect("fixture");
     let truncated = dir.path().join("truncated.png");
     std::fs::write(&truncated, &bytes[..bytes.len() / 3]).expect("write");
-    let out = ocrdesk(&["ocr", arg(&truncated)]);
+    // --quiet leaves only the error.
+    let out = ocrdesk(&["ocr", "--quiet", arg(&truncated)]);
     assert_eq!(out.status.code(), Some(1));
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.starts_with(&format!("error: {}: ", truncated.display())), "{err}");

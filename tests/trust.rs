@@ -444,8 +444,12 @@ fn a_panic_while_reading_one_file_fails_that_file_and_the_batch_goes_on() {
         .expect("runs");
     let stderr = String::from_utf8_lossy(&run.stderr);
     assert_eq!(run.status.code(), Some(1), "{stderr}");
-    let errors: Vec<&str> = stderr.lines().collect();
+    let errors: Vec<&str> = stderr.lines().filter(|l| l.starts_with("error: ")).collect();
     assert_eq!(errors.len(), 1, "one line for the one failure: {stderr}");
+    assert!(
+        stderr.contains("ocrdesk: 2 read, 1 failed, 0 skipped; 2 pages"),
+        "the summary: {stderr}"
+    );
     assert!(
         errors[0].contains("second.png: internal error: deliberate panic"),
         "{stderr}"

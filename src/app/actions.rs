@@ -8,12 +8,12 @@
 use std::path::PathBuf;
 
 use super::commands::Command;
-use super::desktop::OPENABLE_EXTENSIONS;
-use super::session::{self, PageAt, next_to_review};
+use super::session::{PageAt, next_to_review};
 use super::viewer::Zoom;
 use super::worker::{FileId, Job};
 use super::{Notice, OcrDeskApp, SideTab};
 use crate::document::OpenOptions;
+use crate::document::inputs::{self, OPENABLE_EXTENSIONS};
 
 /// One request from a frame's widgets or keys.
 #[derive(Clone, Debug, PartialEq)]
@@ -155,7 +155,7 @@ impl OcrDeskApp {
 
     /// Queues files (folders are searched for images and PDFs).
     pub fn add_paths(&mut self, paths: &[PathBuf]) {
-        let files = session::expand_paths(paths, &OPENABLE_EXTENSIONS);
+        let files = inputs::expand(paths, &OPENABLE_EXTENSIONS).files;
         if files.is_empty() && !paths.is_empty() {
             self.notify("No images or PDFs there", true);
         }

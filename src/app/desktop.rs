@@ -4,6 +4,7 @@
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver};
 
+use crate::document::inputs::OPENABLE_EXTENSIONS;
 use crate::export::ExportFormat;
 
 /// A dialog's answer, delivered later: dialogs never block the UI thread.
@@ -33,12 +34,6 @@ pub struct SystemDesktop {
     /// long as this owner does.
     clipboard: Option<arboard::Clipboard>,
 }
-
-/// The extensions of the images and documents the engine opens, for dialogs and folders.
-pub const OPENABLE_EXTENSIONS: [&str; 19] = [
-    "png", "jpg", "jpeg", "bmp", "gif", "tif", "tiff", "webp", "ico", "tga", "pnm", "pbm", "pgm", "ppm", "pcx", "psd",
-    "pdf", "jfif", "jpe",
-];
 
 impl Desktop for SystemDesktop {
     fn copy_text(&mut self, text: &str) -> Result<(), String> {

@@ -296,45 +296,6 @@ pub fn next_to_review(file: &FileEntry, after: Option<(usize, usize)>, review_be
     }
 }
 
-/// The files under `paths` that can be opened: files as given, folders searched
-/// (hidden entries skipped) for images and PDFs, in name order.
-pub fn expand_paths(paths: &[PathBuf], extensions: &[&str]) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for path in paths {
-        if path.is_dir() {
-            collect_folder(path, extensions, 0, &mut out);
-        } else {
-            out.push(path.clone());
-        }
-    }
-    out
-}
-
-fn collect_folder(dir: &Path, extensions: &[&str], depth: usize, out: &mut Vec<PathBuf>) {
-    if depth > 16 {
-        return;
-    }
-    let Ok(entries) = std::fs::read_dir(dir) else {
-        return;
-    };
-    let mut paths: Vec<PathBuf> = entries
-        .flatten()
-        .map(|e| e.path())
-        .filter(|p| !p.file_name().is_some_and(|n| n.to_string_lossy().starts_with('.')))
-        .collect();
-    paths.sort();
-    for path in paths {
-        if path.is_dir() {
-            collect_folder(&path, extensions, depth + 1, out);
-        } else if path
-            .extension()
-            .is_some_and(|e| extensions.contains(&e.to_string_lossy().to_lowercase().as_str()))
-        {
-            out.push(path);
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -425,25 +386,5 @@ mod tests {
         let stats = session.stats();
         assert_eq!((stats.files_read, stats.pages, stats.mean_page_ms), (1, 2, 100.0));
         assert_eq!(session.documents()[0].pages.len(), 2);
-    }
-
-    #[test]
-    fn folders_expand_to_the_documents_inside() {
-        let dir = tempfile::tempdir().expect("temp dir");
-        std::fs::create_dir(dir.path().join("sub")).expect("folder");
-        for name in ["b.PNG", "a.pdf", "notes.txt", ".hidden.png", "sub/c.tif"] {
-            std::fs::write(dir.path().join(name), b"x").expect("file");
-        }
-        let found = expand_paths(&[dir.path().to_owned()], &["png", "pdf", "tif"]);
-        let names: Vec<_> = found
-            .iter()
-            .map(|p| {
-                p.strip_prefix(dir.path())
-                    .expect("inside")
-                    .to_string_lossy()
-                    .into_owned()
-            })
-            .collect();
-        assert_eq!(names, ["a.pdf", "b.PNG", "sub/c.tif"]);
     }
 }

@@ -5,6 +5,7 @@
 //! handed out one at a time so that a long PDF never sits in memory as images.
 
 pub mod embed;
+pub mod inputs;
 mod pages;
 pub mod pdf;
 mod raster;
@@ -180,11 +181,47 @@ pub fn is_pdf(bytes: &[u8]) -> bool {
     bytes.len() >= 5 && bytes[..bytes.len().min(1024)].windows(5).any(|w| w == b"%PDF-")
 }
 
+/// The input name that stands for standard input (`ocrdesk ocr - < scan.png`).
+pub const STDIN: &str = "-";
+
+/// Standard input's bytes, read on first use and kept for the run: a searchable
+/// PDF takes the pages again after they were read.
+fn stdin_bytes() -> Result<&'static [u8], String> {
+    use std::io::Read;
+    static BYTES: std::sync::OnceLock<Result<Vec<u8>, String>> = std::sync::OnceLock::new();
+    BYTES
+        .get_or_init(|| {
+            let mut bytes = Vec::new();
+            std::io::stdin()
+                .lock()
+                .take(MAX_FILE_BYTES + 1)
+                .read_to_end(&mut bytes)
+                .map_err(|e| format!("cannot read standard input: {}", io_reason(&e)))?;
+            Ok(bytes)
+        })
+        .as_deref()
+        .map_err(Clone::clone)
+}
+
 pub fn read_bytes(path: &Path) -> Result<Vec<u8>, DocumentError> {
     let unreadable = |reason: String| DocumentError::Unreadable {
         path: path.to_owned(),
         reason,
     };
+    if path == Path::new(STDIN) {
+        let bytes = stdin_bytes().map_err(unreadable)?;
+        if bytes.len() as u64 > MAX_FILE_BYTES {
+            return Err(DocumentError::FileTooLarge {
+                path: path.to_owned(),
+                bytes: bytes.len() as u64,
+                limit: MAX_FILE_BYTES,
+            });
+        }
+        if bytes.is_empty() {
+            return Err(unreadable("standard input is empty".into()));
+        }
+        return Ok(bytes.to_vec());
+    }
     let meta = std::fs::metadata(path).map_err(|e| unreadable(io_reason(&e)))?;
     if meta.is_dir() {
         return Err(unreadable("is a folder, not a file".into()));

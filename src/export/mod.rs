@@ -222,12 +222,53 @@ pub fn to_txt(doc: &Document) -> String {
     let mut out = String::new();
     for (i, page) in doc.pages.iter().enumerate() {
         if i > 0 {
-            out.push('\u{c}');
+            out.push(PAGE_SEPARATOR);
         }
-        for line in &page.lines {
-            out.push_str(&line.text);
-            out.push('\n');
+        // Each line's table, if it is in one: a table is written whole where its
+        // first line comes, one row a line, and its lines are not repeated.
+        let mut table_of = vec![None; page.lines.len()];
+        for (t, table) in page.tables.iter().enumerate() {
+            for id in table.cells.iter().flat_map(|c| &c.line_ids) {
+                if let Some(slot) = table_of.get_mut(*id) {
+                    *slot = Some(t);
+                }
+            }
         }
+        let mut written = vec![false; page.tables.len()];
+        for (line, table) in page.lines.iter().zip(&table_of) {
+            match table {
+                None => {
+                    out.push_str(&line.text);
+                    out.push('\n');
+                }
+                Some(t) if !written[*t] => {
+                    written[*t] = true;
+                    out.push_str(&table_as_tsv(&page.tables[*t]));
+                }
+                Some(_) => {}
+            }
+        }
+    }
+    out
+}
+
+/// What separates pages in the text export: a form feed, as `pdftotext` writes.
+pub const PAGE_SEPARATOR: char = '\u{c}';
+
+/// A table as text: a line per row, its cells separated by tabs (a merged cell's
+/// text in its first slot, the slots it covers empty); rows with no text left out.
+fn table_as_tsv(table: &crate::result::Table) -> String {
+    let mut grid = vec![vec![""; table.columns]; table.rows];
+    for cell in &table.cells {
+        if let Some(slot) = grid.get_mut(cell.row).and_then(|row| row.get_mut(cell.column)) {
+            *slot = cell.text.as_str();
+        }
+    }
+    let mut out = String::new();
+    for row in grid.iter().filter(|row| row.iter().any(|c| !c.trim().is_empty())) {
+        let cells: Vec<String> = row.iter().map(|c| c.replace(['\t', '\n'], " ")).collect();
+        out.push_str(&cells.join("\t"));
+        out.push('\n');
     }
     out
 }
@@ -235,6 +276,77 @@ pub fn to_txt(doc: &Document) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn line(text: &str) -> crate::result::Line {
+        crate::result::Line::read(text.into(), [crate::geometry::Point::new(0.0, 0.0); 4], 1.0, 1.0)
+    }
+
+    fn cell(row: usize, column: usize, text: &str, line_ids: Vec<usize>) -> crate::result::TableCell {
+        crate::result::TableCell {
+            row,
+            column,
+            row_span: 1,
+            column_span: 1,
+            text: text.into(),
+            line_ids,
+            edited: false,
+        }
+    }
+
+    #[test]
+    fn text_keeps_a_tables_rows_whole_and_in_place() {
+        let lines = [
+            "INVOICE",
+            "Item",
+            "Amount",
+            "Paper",
+            "9.90",
+            "Total",
+            "9.90",
+            "Thank you",
+        ];
+        let table = crate::result::Table {
+            kind: crate::result::TableKind::Ruled,
+            bbox: [0.0; 4],
+            rows: 4,
+            columns: 2,
+            row_edges: vec![0.0; 5],
+            column_edges: vec![0.0; 3],
+            header_rows: 1,
+            cells: vec![
+                cell(0, 0, "Item", vec![1]),
+                cell(0, 1, "Amount", vec![2]),
+                cell(1, 0, "Paper", vec![3]),
+                cell(1, 1, "9.90", vec![4]),
+                cell(2, 0, "", vec![]),
+                cell(2, 1, "", vec![]),
+                cell(3, 0, "Total", vec![5]),
+                cell(3, 1, "9.90", vec![6]),
+            ],
+            turned: 0.0,
+        };
+        let page = |lines: &[&str], tables: Vec<crate::result::Table>| crate::result::Page {
+            index: 0,
+            width: 100,
+            height: 100,
+            orientation: Default::default(),
+            source: Default::default(),
+            lines: lines.iter().map(|t| line(t)).collect(),
+            fields: Vec::new(),
+            tables,
+            warnings: Vec::new(),
+            timings: Default::default(),
+        };
+        let doc = Document {
+            source: "x.png".into(),
+            page_count: 2,
+            pages: vec![page(&lines, vec![table]), page(&["Page two"], Vec::new())],
+        };
+        assert_eq!(
+            to_txt(&doc),
+            "INVOICE\nItem\tAmount\nPaper\t9.90\nTotal\t9.90\nThank you\n\u{c}Page two\n"
+        );
+    }
 
     #[test]
     fn atomic_write_replaces_whole_file_and_leaves_no_temporary() {

@@ -1,5 +1,9 @@
 //! The command line's arguments (clap) and what they turn into: engine, document
-//! and evaluation options of the library.
+//! and evaluation options of the library. `ocr` runs the `ocr` subcommand,
+//! `progress` reports on a batch as it goes.
+
+pub mod ocr;
+mod progress;
 
 use std::path::PathBuf;
 
@@ -45,7 +49,7 @@ impl MeasureRepaint {
 
 #[derive(Subcommand)]
 pub enum Command {
-    /// Read text from image files.
+    /// Read text from images, PDFs and folders of them.
     Ocr(OcrArgs),
     /// Measure accuracy (CER, word-F1) and speed on images with NAME.gt.json truth.
     Eval(EvalArgs),
@@ -66,9 +70,13 @@ pub enum ExtractKind {
     None,
 }
 
-#[derive(Clone, Copy, ValueEnum)]
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Format {
     Json,
+    /// One compact JSON document per line, written as each file is done (for streaming).
+    Jsonl,
+    /// Each page's lines in reading order, a table's rows as tab-separated lines, pages
+    /// separated by a form feed.
     Txt,
     /// The tables, as CSV.
     Csv,
@@ -84,7 +92,7 @@ pub enum Format {
 impl Format {
     pub fn export(self) -> ExportFormat {
         match self {
-            Format::Json => ExportFormat::Json,
+            Format::Json | Format::Jsonl => ExportFormat::Json,
             Format::Txt => ExportFormat::Txt,
             Format::Csv => ExportFormat::Csv,
             Format::Html => ExportFormat::Html,
@@ -94,21 +102,51 @@ impl Format {
     }
 
     pub fn extension(self) -> &'static str {
-        self.export().extension()
+        match self {
+            Format::Jsonl => "jsonl",
+            other => other.export().extension(),
+        }
+    }
+
+    /// Bytes no terminal shows: written only to a file or a redirected output.
+    pub fn is_binary(self) -> bool {
+        matches!(self, Format::Xlsx | Format::Pdf)
+    }
+
+    /// The format a file name's extension asks for (`-o out.xlsx`).
+    pub fn from_extension(path: &std::path::Path) -> Option<Self> {
+        let extension = path.extension()?.to_string_lossy().to_lowercase();
+        Self::value_variants()
+            .iter()
+            .copied()
+            .find(|f| f.extension() == extension)
     }
 }
 
 #[derive(clap::Args)]
 pub struct OcrArgs {
-    /// Files to read: images (PNG, JPEG, TIFF, …) and PDFs.
+    /// Files to read: images (PNG, JPEG, TIFF, …) and PDFs; folders (searched
+    /// recursively, in name order; files in them that are not documents are skipped
+    /// and counted); `-` reads one document from standard input.
     #[arg(required = true)]
     pub files: Vec<PathBuf>,
-    /// Output format.
-    #[arg(long, value_enum, default_value = "json")]
-    pub format: Format,
-    /// Write one result file per input into this folder instead of printing to stdout.
-    #[arg(long, short)]
+    /// Output format [default: json, or what -o FILE's extension names].
+    #[arg(long, value_enum)]
+    pub format: Option<Format>,
+    /// Write one result file per input into this folder (DIR/NAME.json, …) instead
+    /// of printing to standard output.
+    #[arg(long, value_name = "DIR", conflicts_with = "output")]
     pub out: Option<PathBuf>,
+    /// Write the one input's result to this file (its extension sets the format
+    /// unless --format is given).
+    #[arg(short, long, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+    /// Indented JSON (the default only when writing to a terminal).
+    #[arg(long)]
+    pub pretty: bool,
+    /// No progress bar and no summary line on standard error; errors are still printed.
+    #[arg(short, long)]
+    pub quiet: bool,
     /// Write what each stage of the engine produced on every page into this
     /// folder: the detector's probability map (PNG), each line's crop, and one
     /// JSON file per stage. For finding out why a line reads wrong.
