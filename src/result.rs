@@ -43,6 +43,12 @@ impl PageOrientation {
     pub fn level_turn(&self) -> f32 {
         f32::from(self.direction) - self.straightened
     }
+
+    /// Clockwise degrees the text still tilts on the view the engine read (and
+    /// found tables on): the skew it did not straighten.
+    pub fn unstraightened_skew(&self) -> f32 {
+        self.skew - self.straightened
+    }
 }
 
 /// One text line as read.
@@ -224,11 +230,29 @@ impl Table {
     /// table reads) in the pixels of the page it was found on, `page_width` by
     /// `page_height`.
     pub fn cell_quad(&self, cell: &TableCell, page_width: u32, page_height: u32) -> Option<Quad> {
+        self.cell_quad_along(cell, page_width, page_height, 0.0)
+    }
+
+    /// As [`Table::cell_quad`], with the grid first tilted `skew` degrees clockwise
+    /// about the table's centre: the tilt left on the page the table was found on
+    /// ([`PageOrientation::unstraightened_skew`]), so that a grid is drawn along
+    /// its text as the line boxes are.
+    pub fn cell_quad_along(&self, cell: &TableCell, page_width: u32, page_height: u32, skew: f32) -> Option<Quad> {
         let x0 = *self.column_edges.get(cell.column)?;
         let x1 = *self.column_edges.get(cell.column + cell.column_span)?;
         let y0 = *self.row_edges.get(cell.row)?;
         let y1 = *self.row_edges.get(cell.row + cell.row_span)?;
-        let level = crate::geometry::axis_aligned(x0, y0, x1, y1);
+        let mut level = crate::geometry::axis_aligned(x0, y0, x1, y1);
+        if skew != 0.0 {
+            let [left, top, right, bottom] = self.bbox;
+            let (cx, cy) = ((left + right) / 2.0, (top + bottom) / 2.0);
+            // Image y points down, so this turn is clockwise on the page.
+            let (sin, cos) = skew.to_radians().sin_cos();
+            level = level.map(|p| {
+                let (dx, dy) = (p.x - cx, p.y - cy);
+                crate::geometry::Point::new(cx + dx * cos - dy * sin, cy + dx * sin + dy * cos)
+            });
+        }
         if self.turned == 0.0 {
             return Some(level);
         }
@@ -450,6 +474,37 @@ mod quad_as_pairs {
 mod tests {
     use super::*;
     use crate::geometry::Point;
+
+    #[test]
+    fn a_grid_is_drawn_along_the_tilt_left_on_its_page() {
+        let table = Table {
+            kind: TableKind::Ruled,
+            bbox: [0.0, 0.0, 200.0, 20.0],
+            rows: 1,
+            columns: 1,
+            row_edges: vec![0.0, 20.0],
+            column_edges: vec![0.0, 200.0],
+            header_rows: 0,
+            cells: vec![TableCell {
+                row: 0,
+                column: 0,
+                row_span: 1,
+                column_span: 1,
+                ..TableCell::default()
+            }],
+            turned: 0.0,
+        };
+        let cell = &table.cells[0];
+        let level = table.cell_quad(cell, 300, 100).expect("quad");
+        assert_eq!(level[0].y, level[1].y);
+        // Tilted 1° clockwise: the top edge falls to the right by 200 × sin 1°.
+        let tilted = table.cell_quad_along(cell, 300, 100, 1.0).expect("quad");
+        let fall = tilted[1].y - tilted[0].y;
+        assert!((fall - 200.0 * 1f32.to_radians().sin()).abs() < 0.01, "{fall}");
+        // About the table's centre, which stays where it was.
+        let centre = crate::geometry::quad_center(&tilted);
+        assert!((centre.x - 100.0).abs() < 0.01 && (centre.y - 10.0).abs() < 0.01);
+    }
 
     #[test]
     fn json_numbers_stop_at_the_precision_they_mean() {

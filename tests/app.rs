@@ -111,7 +111,10 @@ fn invoice(dir: &Path) -> PathBuf {
 
 /// The editable field that holds a line's text.
 fn line_field<'h>(harness: &'h Harness<'_, OcrDeskApp>, text: &'h str) -> egui_kittest::Node<'h> {
-    harness.get_by(|node| node.role() == egui::accesskit::Role::TextInput && node.value().as_deref() == Some(text))
+    use egui::accesskit::Role;
+    harness.get_by(|node| {
+        matches!(node.role(), Role::TextInput | Role::MultilineTextInput) && node.value().as_deref() == Some(text)
+    })
 }
 
 fn line_index(app: &OcrDeskApp, text: &str) -> usize {
@@ -588,6 +591,69 @@ fn fields_and_tables_are_shown_copied_corrected_and_exported() {
     let mut book: Xlsx<_> = calamine::open_workbook(&target).expect("workbook");
     let sheet = book.worksheet_range("prices.png p1 table 1").expect("table sheet");
     assert_eq!(sheet.get_value((2, 1)), Some(&Data::String("4.50".into())));
+}
+
+/// The sample invoice: long lines, and a table whose cells are wider than a default field.
+fn sample_invoice() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/sample.png")
+}
+
+#[test]
+fn long_lines_wrap_in_the_lines_list_instead_of_being_cut() {
+    let desktop = FakeDesktop::default();
+    let mut harness = harness(Settings::default(), &desktop, vec![sample_invoice()]);
+    wait_for(&mut harness, "the sample", all_read);
+    let long = "Bill to: Marta Kowalska, 7 Rose Street, Glasgow G2 4AA";
+    let short = line_field(&harness, "INVOICE").rect();
+    let wrapped = line_field(&harness, long).rect();
+    // Same width as every field, and tall enough for its second row of text.
+    assert!(
+        (wrapped.width() - short.width()).abs() < 1.0,
+        "{wrapped:?} vs {short:?}"
+    );
+    assert!(wrapped.height() > 1.6 * short.height(), "{wrapped:?} vs {short:?}");
+    // The rows below it make room: the next line starts below the wrapped one.
+    let next = line_field(&harness, "Description").rect();
+    assert!(next.top() >= wrapped.bottom(), "{next:?} overlaps {wrapped:?}");
+}
+
+#[test]
+fn table_columns_are_as_wide_as_their_text_and_scroll_sideways() {
+    let desktop = FakeDesktop::default();
+    let mut harness = harness(Settings::default(), &desktop, vec![sample_invoice()]);
+    wait_for(&mut harness, "the sample", all_read);
+    harness.get_by_label("Tables (1)").click();
+    harness.run();
+    let body = egui::TextStyle::Body.resolve(&harness.ctx.global_style());
+    let width_of = |text: &str| {
+        harness.ctx.fonts_mut(|f| {
+            f.layout_no_wrap(text.to_owned(), body.clone(), egui::Color32::WHITE)
+                .size()
+                .x
+        })
+    };
+    let table = &harness.state().session.files[0].pages[0].page.tables[0];
+    let (row, column) = table
+        .cells
+        .iter()
+        .find(|c| c.text == "Document scanner service")
+        .map(|c| (c.row, c.column))
+        .expect("the item cell");
+    let amount_column = table.columns;
+    let item_label = format!("Row {} column {}", row + 1, column + 1);
+    let item = harness.get_by_label(&item_label);
+    assert!(
+        item.rect().width() >= width_of("Document scanner service"),
+        "the item's column fits its text: {:?}",
+        item.rect()
+    );
+    // The last column (Amount) is there in full, reached by scrolling if need be.
+    let amount_label = format!("Row {} column {amount_column}", row + 1);
+    let amount = harness.get_by_label(&amount_label);
+    assert_eq!(amount.value().as_deref(), Some("120.00"));
+    assert!(amount.rect().width() >= width_of("120.00"), "{:?}", amount.rect());
+    let first = harness.get_by_label(&format!("Row {} column 1", row + 1)).rect();
+    assert!(amount.rect().left() > first.right(), "columns side by side");
 }
 
 /// Set only in the child process the test below starts: a bug inside one file's

@@ -36,3 +36,7 @@ pub fn selected_box_fill(outline: Color32) -> Color32 {
 pub fn selected_row(visuals: &egui::Visuals) -> Color32 {
     visuals.selection.bg_fill.gamma_multiply(0.35)
 }
+
+/// The copy buttons' glyph: two overlapping pages, from the icon font egui ships
+/// (its clipboard emoji reads as a tag at button size).
+pub const COPY_GLYPH: &str = "🗐";

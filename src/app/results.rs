@@ -107,7 +107,9 @@ fn field_row(ui: &mut Ui, i: usize, field: &Field, actions: &mut Vec<Action>) {
     }
     shown.on_hover_text(hover);
     ui.horizontal(|ui| {
-        let button = ui.small_button("📋").on_hover_text(format!("Copy {title}"));
+        let button = ui
+            .small_button(palette::COPY_GLYPH)
+            .on_hover_text(format!("Copy {title}"));
         name_widget(ui, button.id, &format!("Copy {title} ({})", i + 1));
         if button.clicked() {
             actions.push(Action::Copy {
@@ -185,13 +187,16 @@ pub fn tables_panel(
         });
     }
     ui.separator();
+    let widths = column_widths(ui, table);
     egui::ScrollArea::both()
         .id_salt(("table", salt, t))
+        // A wide table continues to the right: show that there is more.
+        .scroll_bar_visibility(egui::scroll_area::ScrollBarVisibility::AlwaysVisible)
         .auto_shrink(false)
         .show(ui, |ui| {
             egui::Grid::new(("table-grid", salt, t)).striped(true).show(ui, |ui| {
                 for row in 0..table.rows {
-                    for column in 0..table.columns {
+                    for (column, width) in widths.iter().enumerate() {
                         match table.cells.iter().position(|c| c.row == row && c.column == column) {
                             Some(i) => {
                                 let place = CellPlace {
@@ -201,7 +206,7 @@ pub fn tables_panel(
                                     index: i,
                                     header: row < table.header_rows,
                                 };
-                                cell_field(ui, &table.cells[i], &place, actions);
+                                cell_field(ui, &table.cells[i], &place, *width, actions);
                             }
                             None => {
                                 ui.weak("·").on_hover_text("part of a merged cell");
@@ -212,6 +217,35 @@ pub fn tables_panel(
                 }
             });
         });
+}
+
+/// Narrowest and widest a table column is drawn: room for a short number, and no
+/// column so wide that the next ones leave the panel (the whole text shows on hover).
+const COLUMN_WIDTH: std::ops::RangeInclusive<f32> = 40.0..=320.0;
+/// A cell field's inner margin, each side (egui's default for `TextEdit`).
+const CELL_MARGIN: f32 = 4.0;
+
+/// Each column as wide as its widest cell's text (merged cells left out: a grid
+/// slot holds their first column only), within [`COLUMN_WIDTH`].
+fn column_widths(ui: &Ui, table: &Table) -> Vec<f32> {
+    let mut widths = vec![*COLUMN_WIDTH.start(); table.columns];
+    for cell in table.cells.iter().filter(|c| c.column_span == 1) {
+        let style = if cell.row < table.header_rows {
+            egui::TextStyle::Button
+        } else {
+            egui::TextStyle::Body
+        };
+        let font = style.resolve(ui.style());
+        let text = ui.fonts_mut(|f| {
+            f.layout_no_wrap(cell.text.clone(), font, egui::Color32::PLACEHOLDER)
+                .size()
+                .x
+        });
+        if let Some(width) = widths.get_mut(cell.column) {
+            *width = width.max((text + 2.0 * CELL_MARGIN + 2.0).clamp(*COLUMN_WIDTH.start(), *COLUMN_WIDTH.end()));
+        }
+    }
+    widths
 }
 
 /// Where a cell is, for its widget and its correction.
@@ -226,26 +260,27 @@ struct CellPlace {
 }
 
 /// One cell's editable text, blue once corrected.
-fn cell_field(ui: &mut Ui, cell: &TableCell, place: &CellPlace, actions: &mut Vec<Action>) {
+fn cell_field(ui: &mut Ui, cell: &TableCell, place: &CellPlace, width: f32, actions: &mut Vec<Action>) {
     let (row, column) = (cell.row, cell.column);
     let mut text = cell.text.clone();
     let mut edit = TextEdit::singleline(&mut text)
         .id_salt(("cell", place.salt, place.table, row, column))
-        .desired_width(110.0);
+        .margin(egui::vec2(CELL_MARGIN, 2.0))
+        .desired_width(width);
     if place.header {
         edit = edit.font(egui::TextStyle::Button);
     }
     if cell.edited {
         edit = edit.text_color(palette::EDITED);
     }
-    let size = egui::vec2(110.0, ui.spacing().interact_size.y);
+    let size = egui::vec2(width, ui.spacing().interact_size.y);
     let response = ui.add_sized(size, edit);
     name_widget(ui, response.id, &format!("Row {} column {}", row + 1, column + 1));
     let spans = match (cell.row_span, cell.column_span) {
         (1, 1) => String::new(),
         (r, c) => format!("\nmerged: {r} row(s) × {c} column(s)"),
     };
-    let response = response.on_hover_text(format!("row {}, column {}{spans}", row + 1, column + 1));
+    let response = response.on_hover_text(format!("{}\nrow {}, column {}{spans}", cell.text, row + 1, column + 1));
     if response.changed() && text != cell.text {
         actions.push(Action::EditCell {
             at: place.at,

@@ -183,11 +183,12 @@ impl Viewer {
     }
 
     /// Table grids under the line boxes: each cell's rectangle, so a merged
-    /// cell shows as one.
+    /// cell shows as one, tilted with the page's text as the boxes are.
     fn paint_tables(&self, painter: &egui::Painter, page: &crate::result::Page) {
+        let skew = page.orientation.unstraightened_skew();
         for table in &page.tables {
             for cell in &table.cells {
-                if let Some(quad) = table.cell_quad(cell, page.width, page.height) {
+                if let Some(quad) = table.cell_quad_along(cell, page.width, page.height, skew) {
                     let corners = self.screen_quad(&quad).to_vec();
                     painter.add(Shape::closed_line(corners, Stroke::new(1.0, palette::TABLE)));
                 }
