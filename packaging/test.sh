@@ -24,13 +24,25 @@ if [ ${#missing[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
 
-python3 packaging/fetch_assets.py
+# Each step's wall time, for the README's set-up figures.
+step() {
+  local name=$1 started=$SECONDS
+  shift
+  "$@"
+  echo "test.sh: $name took $((SECONDS - started)) s ($SECONDS s since the start)"
+}
 
-cargo fmt --check
-cargo clippy --locked --all-targets -- -D warnings
-cargo test --locked
+step "assets" python3 packaging/fetch_assets.py
+step "fmt" cargo fmt --check
+step "clippy" cargo clippy --locked --all-targets -- -D warnings
+# The tests run in the release profile, so that the dependencies are built once for
+# them, for the window (`cargo run --release`) and for the package; our own crate
+# keeps a debug build's checks (debug assertions, overflow checks, the test hooks).
+step "tests" cargo test --release --locked \
+  --config 'profile.release.package.ocrdesk.debug-assertions=true' \
+  --config 'profile.release.package.ocrdesk.overflow-checks=true'
 
 # The .deb a clerk's IT department installs: built, then installed into a fresh
 # Debian with no checkout, run from another folder, and removed again.
-bash packaging/build-deb.sh
-$sudo bash packaging/check-deb.sh
+step "package" bash packaging/build-deb.sh
+step "package check" $sudo bash packaging/check-deb.sh

@@ -658,8 +658,10 @@ fn table_columns_are_as_wide_as_their_text_and_scroll_sideways() {
 
 /// Set only in the child process the test below starts: a bug inside one file's
 /// work (debug builds panic in the analysis of the file it names).
+#[cfg(debug_assertions)]
 const PANIC_IN_ANALYSIS: &str = "OCRDESK_TEST_PANIC_IN_ANALYSIS";
 
+#[cfg(debug_assertions)]
 #[test]
 fn a_panic_in_one_files_analysis_fails_that_file_and_the_batch_goes_on() {
     if std::env::var_os(PANIC_IN_ANALYSIS).is_none() {
