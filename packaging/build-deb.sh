@@ -33,7 +33,7 @@ rm -rf "$stage" && mkdir -p "$stage"
 
 # The program, built so that it never looks for assets in this checkout, stripped.
 OCRDESK_PACKAGED=1 cargo build --release --locked --bin ocrdesk
-install -D -m 0755 target/release/ocrdesk "$stage/usr/bin/ocrdesk"
+install -D -m 0755 "${CARGO_TARGET_DIR:-target}/release/ocrdesk" "$stage/usr/bin/ocrdesk"
 strip --strip-all --remove-section=.comment "$stage/usr/bin/ocrdesk"
 
 # Models and native libraries where the program looks first: PREFIX/lib/ocrdesk.
