@@ -258,14 +258,12 @@ pub const PAGE_SEPARATOR: char = '\u{c}';
 /// A table as text: a line per row, its cells separated by tabs (a merged cell's
 /// text in its first slot, the slots it covers empty); rows with no text left out.
 fn table_as_tsv(table: &crate::result::Table) -> String {
-    let mut grid = vec![vec![""; table.columns]; table.rows];
-    for cell in &table.cells {
-        if let Some(slot) = grid.get_mut(cell.row).and_then(|row| row.get_mut(cell.column)) {
-            *slot = cell.text.as_str();
-        }
-    }
     let mut out = String::new();
-    for row in grid.iter().filter(|row| row.iter().any(|c| !c.trim().is_empty())) {
+    for row in table
+        .to_grid()
+        .iter()
+        .filter(|row| row.iter().any(|c| !c.trim().is_empty()))
+    {
         let cells: Vec<String> = row.iter().map(|c| c.replace(['\t', '\n'], " ")).collect();
         out.push_str(&cells.join("\t"));
         out.push('\n');
