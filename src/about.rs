@@ -23,11 +23,16 @@ pub fn long_version() -> String {
     text
 }
 
-/// The command line's definition, with the long version filled in.
+/// The command line's definition, with the long version filled in when it is asked
+/// for: looking up every component is no work for each start of the window.
 pub fn command() -> clap::Command {
+    let command = Cli::command();
+    if !std::env::args_os().skip(1).any(|a| a == "--version") {
+        return command;
+    }
     // clap keeps a version as `&'static str`; this string is made once per run.
     let version: &'static str = Box::leak(long_version().into_boxed_str());
-    Cli::command().long_version(version)
+    command.long_version(version)
 }
 
 /// Writes `man/ocrdesk.1` and one page per subcommand (`ocrdesk-ocr.1`, ...)
