@@ -33,6 +33,14 @@ step() {
 }
 
 step "assets" python3 packaging/fetch_assets.py
+
+# Huawei Cloud's own OCR SDK, pinned (tests/sdk/requirements.txt): tests/serve.rs drives
+# `ocrdesk serve` with it, unchanged, as an office's scripts would.
+cloud_sdk() {
+  [ -x .cache/sdk-venv/bin/python ] || python3 -m venv .cache/sdk-venv
+  .cache/sdk-venv/bin/pip install -q --disable-pip-version-check -r tests/sdk/requirements.txt
+}
+step "cloud SDK" cloud_sdk
 step "fmt" cargo fmt --check
 step "clippy" cargo clippy --locked --all-targets -- -D warnings
 # The tests run in the release profile, so that the dependencies are built once for

@@ -18,6 +18,7 @@ pub mod imaging;
 pub mod ocr;
 pub mod pipeline;
 pub mod result;
+pub mod serve;
 pub mod text;
 
 pub use error::{DocumentError, OcrError};

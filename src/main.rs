@@ -23,6 +23,7 @@ fn main() -> ExitCode {
     let result = match cli.command {
         Some(Command::Ocr(args)) => cli::ocr::run(args),
         Some(Command::Eval(args)) => run_eval(args),
+        Some(Command::Serve(args)) => cli::serve::run(args),
         Some(Command::PackageFiles { out }) => about::write_package_files(&out).map(|()| ExitCode::SUCCESS),
         None => run_app(Launch {
             files: cli.files,

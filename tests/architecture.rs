@@ -34,6 +34,11 @@ fn allowed(module: &str) -> Option<&'static [&'static str]> {
             "error", "guard", "text", "geometry", "imaging", "result", "assets", "document", "ocr", "analysis",
             "export", "pipeline",
         ],
+        // `ocrdesk serve`: requests read by the pipeline, answered from the result model.
+        "serve" => &[
+            "error", "guard", "text", "geometry", "imaging", "result", "assets", "document", "ocr", "analysis",
+            "export", "pipeline",
+        ],
         // `--debug-dir`: writes the engine's stage trace of a page the pipeline read.
         "debug_dir" => &[
             "error", "guard", "text", "geometry", "imaging", "result", "assets", "ocr", "pipeline",

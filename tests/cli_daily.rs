@@ -208,3 +208,46 @@ fn text_keeps_each_table_row_on_one_line_with_tabs() {
     // Each of the table's texts once: not again as loose lines.
     assert_eq!(text.matches("Archive boxes A4").count(), 1);
 }
+
+#[test]
+fn skip_existing_reads_only_the_inputs_whose_output_is_missing() {
+    let dir = temp_dir();
+    let inbox = dir.path().join("inbox");
+    let out_dir = dir.path().join("out");
+    std::fs::create_dir_all(&inbox).expect("inbox");
+    save(&page(&["First letter"], 30.0, 30.0), &inbox, "a.png");
+    save(&page(&["Second letter"], 30.0, 30.0), &inbox, "b.png");
+    let first = ocrdesk(&["ocr", "--format", "txt", "--out", arg(&out_dir), arg(&inbox)]);
+    assert_eq!(first.status.code(), Some(0), "{}", stderr(&first));
+    // The job is re-run after a.txt was lost: only a.png is read again.
+    std::fs::remove_file(out_dir.join("a.txt")).expect("a.txt written");
+    std::fs::write(out_dir.join("b.txt"), "kept as it was").expect("b.txt");
+    let again = ocrdesk(&[
+        "ocr",
+        "--format",
+        "txt",
+        "--skip-existing",
+        "--out",
+        arg(&out_dir),
+        arg(&inbox),
+    ]);
+    assert_eq!(again.status.code(), Some(0), "{}", stderr(&again));
+    assert!(
+        stderr(&again).starts_with("ocrdesk: 1 read, 0 failed, 1 skipped;"),
+        "{}",
+        stderr(&again)
+    );
+    assert_eq!(
+        std::fs::read_to_string(out_dir.join("a.txt"))
+            .expect("a.txt again")
+            .trim(),
+        "First letter"
+    );
+    assert_eq!(
+        std::fs::read_to_string(out_dir.join("b.txt")).expect("b.txt"),
+        "kept as it was"
+    );
+    // Without --out there is nothing to skip against.
+    let usage = ocrdesk(&["ocr", "--skip-existing", arg(&inbox)]);
+    assert_eq!(usage.status.code(), Some(2), "{}", stderr(&usage));
+}

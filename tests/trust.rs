@@ -1,6 +1,7 @@
 //! The README's promises as tests that fail on a regression: nothing leaves the
 //! machine (strace sees no internet socket and no file written outside the chosen
-//! output folder, for the command line and for the window), a bug while reading
+//! output folder, for the command line and for the window; the server connects
+//! nowhere and writes nothing), a bug while reading
 //! one file costs that file only, and outputs survive the process being killed.
 
 mod common;
@@ -417,6 +418,134 @@ fn the_window_reading_a_pdf_opens_no_internet_socket() {
     let sockets = non_local_sockets(&log);
     eprintln!("window, 3 files (5 pages): {} internet sockets", sockets.len());
     assert!(sockets.is_empty(), "internet sockets opened:\n{}", sockets.join("\n"));
+}
+
+/// The process strace started (its only child), to signal it rather than strace.
+fn traced_child(strace: u32) -> u32 {
+    let started = Instant::now();
+    loop {
+        let children = std::fs::read_to_string(format!("/proc/{strace}/task/{strace}/children")).unwrap_or_default();
+        if let Some(pid) = children.split_whitespace().next().and_then(|p| p.parse().ok()) {
+            return pid;
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "strace started no program");
+        std::thread::sleep(Duration::from_millis(20));
+    }
+}
+
+#[test]
+fn the_server_connects_nowhere_and_writes_no_file() {
+    use std::io::BufRead;
+    let sandbox = Sandbox::new();
+    let files = batch(&sandbox.path("work"));
+    let log = sandbox.path("serve.log");
+    let mut command = traced_command_line(&sandbox);
+    command
+        .args([
+            "-f",
+            "-qq",
+            "-y",
+            "-s",
+            "256",
+            "-e",
+            "signal=none",
+            "-e",
+            "trace=%network,%file,%desc",
+            "-o",
+        ])
+        .arg(&log)
+        .arg("--")
+        .arg(BIN)
+        .args(["serve", "--listen", "127.0.0.1:0", "--workers", "2"])
+        .stderr(Stdio::piped());
+    let mut strace = command.spawn().expect("strace runs the server");
+    let server = traced_child(strace.id());
+    let mut stderr = std::io::BufReader::new(strace.stderr.take().expect("stderr")).lines();
+    let addr: std::net::SocketAddr = stderr
+        .by_ref()
+        .map_while(Result::ok)
+        .find_map(|l| {
+            l.split("listening on http://")
+                .nth(1)
+                .map(|a| a.split_whitespace().next().unwrap_or_default().to_owned())
+        })
+        .expect("the server says where it listens")
+        .parse()
+        .expect("an address");
+    std::thread::spawn(move || stderr.for_each(drop));
+    let started = Instant::now();
+    while common::http(addr, "GET", "/health", b"").0 != 200 {
+        assert!(
+            started.elapsed() < Duration::from_secs(120),
+            "the server did not get ready"
+        );
+        std::thread::sleep(Duration::from_millis(100));
+    }
+    // Every kind of document of a clerk's batch, through the operations that write
+    // files elsewhere (a workbook) or look things up (phone numbers, addresses).
+    let encode =
+        |path: &Path| base64::Engine::encode(&base64::engine::general_purpose::STANDARD, std::fs::read(path).unwrap());
+    for (operation, body) in [
+        ("general-text", serde_json::json!({"image": encode(&files[1])})),
+        (
+            "general-table",
+            serde_json::json!({"image": encode(&files[2]), "return_excel": true}),
+        ),
+        (
+            "web-image",
+            serde_json::json!({"image": encode(&files[2]), "extract_type": ["contact_info"]}),
+        ),
+        (
+            "smart-document-recognizer",
+            serde_json::json!({"data": encode(&files[0]), "pdf_page_number": 2, "layout": true, "table": true, "kv": true}),
+        ),
+    ] {
+        let (status, _, answer) = common::http(
+            addr,
+            "POST",
+            &format!("/v2/p/ocr/{operation}"),
+            body.to_string().as_bytes(),
+        );
+        assert_eq!(status, 200, "{operation}: {}", String::from_utf8_lossy(&answer));
+    }
+    let status = Command::new("kill")
+        .args(["-TERM", &server.to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(status.success());
+    assert!(
+        strace.wait().expect("strace ends").success(),
+        "the server stopped cleanly on SIGTERM"
+    );
+    let log = std::fs::read_to_string(&log).expect("strace log");
+    assert!(log.contains(".onnx"), "the trace saw the models load");
+    assert!(log.contains("accept4("), "the trace saw the requests come in");
+    // The server only listens: it never connects anywhere (a DNS lookup, telemetry or a
+    // URL fetched would be a connect), and it sends only on the connections it accepted.
+    let connects: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("connect(") && (l.contains("AF_INET") || l.contains("AF_INET6")))
+        .collect();
+    let cwd = sandbox.path("work").canonicalize().expect("work");
+    let writes: Vec<String> = log
+        .lines()
+        .filter_map(|line| written_paths(line, &cwd).map(|paths| (line, paths)))
+        .flat_map(|(line, paths)| paths.into_iter().map(move |p| (line, lexical(&p))))
+        .filter(|(_, path)| !harmless(path))
+        .map(|(line, path)| format!("{}  ({line})", path.display()))
+        .collect();
+    eprintln!(
+        "server, 4 requests: {} connections made, {} files written",
+        connects.len(),
+        writes.len()
+    );
+    assert!(connects.is_empty(), "connections made:\n{}", connects.join("\n"));
+    assert!(writes.is_empty(), "files written:\n{}", writes.join("\n"));
+    assert_eq!(
+        sandbox.leftovers(),
+        Vec::<PathBuf>::new(),
+        "nothing left in home or caches"
+    );
 }
 
 #[cfg(debug_assertions)]

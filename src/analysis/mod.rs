@@ -2,6 +2,8 @@
 //! contact details and label/value fields. Pure functions on lines (and the page
 //! image), testable without models.
 
+pub mod blocks;
+pub mod cn_id;
 pub mod contacts;
 pub mod fields;
 pub mod mrz;

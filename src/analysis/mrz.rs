@@ -106,15 +106,15 @@ pub fn read_mrz(lines: &[Line]) -> Option<MrzReading> {
         });
     };
     add("document_type", data.document_type.clone(), None);
-    add("issuing_state", data.issuing_country.clone(), None);
-    add("surname", data.surname.clone(), None);
-    add("given_names", data.given_names.clone(), None);
+    add("issuing_state", letters_only(&data.issuing_country), None);
+    add("surname", letters_only(&data.surname), None);
+    add("given_names", letters_only(&data.given_names), None);
     add(
         "document_number",
         data.full_document_number().to_owned(),
         verdict(checks.document_number),
     );
-    add("nationality", data.nationality.clone(), None);
+    add("nationality", letters_only(&data.nationality), None);
     add(
         "date_of_birth",
         data.date_of_birth.to_string(),
@@ -148,6 +148,22 @@ pub fn read_mrz(lines: &[Line]) -> Option<MrzReading> {
         checks_total: checks.applicable(),
         line_ids,
     })
+}
+
+/// A field the zone prints in letters only (names and state codes: ICAO 9303 part 3
+/// allows A–Z and the filler there, and no check digit covers them) with the digits
+/// OCR mistakes for letters turned back: 0→O, 1→I, 2→Z, 5→S, 8→B.
+fn letters_only(text: &str) -> String {
+    text.chars()
+        .map(|c| match c {
+            '0' => 'O',
+            '1' => 'I',
+            '2' => 'Z',
+            '5' => 'S',
+            '8' => 'B',
+            c => c,
+        })
+        .collect()
 }
 
 /// A line as the zone's alphabet: upper case, spaces dropped (OCR splits
@@ -283,6 +299,19 @@ mod tests {
         assert!(!reading.valid);
         assert_eq!(field(&reading, "date_of_birth").verdict, Some(Verdict::Valid));
         assert_ne!(field(&reading, "date_of_expiry").verdict, Some(Verdict::Valid));
+    }
+
+    #[test]
+    fn digits_read_in_names_and_state_codes_are_letters() {
+        let reading = read_mrz(&lines(&[
+            "P<UT0ERIKSS0N<<ANNA<MAR1A<<<<<<<<<<<<<<<<<<<",
+            "L898902C36UT07408122F1204159ZE184226B<<<<<10",
+        ]))
+        .expect("a zone");
+        assert_eq!(field(&reading, "surname").value, "ERIKSSON");
+        assert_eq!(field(&reading, "given_names").value, "ANNA MARIA");
+        assert_eq!(field(&reading, "nationality").value, "UTO");
+        assert_eq!(field(&reading, "document_number").value, "L898902C3");
     }
 
     #[test]

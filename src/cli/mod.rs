@@ -4,6 +4,7 @@
 
 pub mod ocr;
 mod progress;
+pub mod serve;
 
 use std::path::PathBuf;
 
@@ -53,6 +54,8 @@ pub enum Command {
     Ocr(OcrArgs),
     /// Measure accuracy (CER, word-F1) and speed on images with NAME.gt.json truth.
     Eval(EvalArgs),
+    /// Answer the cloud OCR API (Huawei Cloud OCR's REST calls) on this machine.
+    Serve(serve::ServeArgs),
     /// Write the man pages and shell completions into a folder (for packaging).
     #[command(hide = true)]
     PackageFiles {
@@ -141,6 +144,10 @@ pub struct OcrArgs {
     /// unless --format is given).
     #[arg(short, long, value_name = "FILE")]
     pub output: Option<PathBuf>,
+    /// With --out: leave out inputs whose output file is already in DIR (counted as
+    /// skipped), so that a re-run batch or array job reads only what is missing.
+    #[arg(long, requires = "out")]
+    pub skip_existing: bool,
     /// Indented JSON (the default only when writing to a terminal).
     #[arg(long)]
     pub pretty: bool,

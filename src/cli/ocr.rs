@@ -46,9 +46,10 @@ pub fn run(args: OcrArgs) -> anyhow::Result<ExitCode> {
         eprintln!("ocrdesk: {problem}");
         return Ok(ExitCode::from(USAGE));
     }
+    let (files, names, skipped) = still_to_do(&args, found.files, format, &destination, found.skipped);
     let pretty = args.pretty || matches!(destination, Destination::Stdout { terminal: true });
     let engine = OcrEngine::new(EngineOptions {
-        parallelism: if found.files.len() > 1 {
+        parallelism: if files.len() > 1 {
             Parallelism::AcrossPages
         } else {
             Parallelism::WithinPage
@@ -65,20 +66,20 @@ pub fn run(args: OcrArgs) -> anyhow::Result<ExitCode> {
         pretty,
         open: &open,
     };
-    let progress = Progress::new(found.files.len(), found.skipped, args.quiet);
+    let progress = Progress::new(files.len(), skipped, args.quiet);
     let mut sink = Sink {
-        files: &found.files,
-        names: output_names(&found.files, format),
+        files: &files,
+        names,
         destination: &destination,
         output: &output,
         progress: &progress,
-        kept: found.files.iter().map(|_| None).collect(),
+        kept: files.iter().map(|_| None).collect(),
         failed: 0,
         stdout_error: None,
     };
     read_files(
         &engine,
-        &found.files,
+        &files,
         &open,
         args.analyses(),
         engine.options().threads,
@@ -202,6 +203,31 @@ fn check_usage(args: &OcrArgs, files: &[PathBuf], format: Format, destination: &
         )),
         _ => Ok(()),
     }
+}
+
+/// The inputs to read and their output names; with `--skip-existing`, those whose
+/// output is already in the `--out` folder are left out and counted as skipped (a
+/// re-run array job does only what is missing).
+fn still_to_do(
+    args: &OcrArgs,
+    files: Vec<PathBuf>,
+    format: Format,
+    destination: &Destination,
+    skipped: usize,
+) -> (Vec<PathBuf>, Vec<String>, usize) {
+    let names = output_names(&files, format);
+    let Destination::Folder(dir) = destination else {
+        return (files, names, skipped);
+    };
+    if !args.skip_existing {
+        return (files, names, skipped);
+    }
+    let (todo, done): (Vec<_>, Vec<_>) = files
+        .into_iter()
+        .zip(names)
+        .partition(|(_, name)| !dir.join(name).exists());
+    let (files, names) = todo.into_iter().unzip();
+    (files, names, skipped + done.len())
 }
 
 /// How each result is written.

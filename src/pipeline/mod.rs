@@ -90,14 +90,39 @@ pub fn read_and_extract(
     path: &Path,
     options: &OpenOptions,
     extract: Extract,
+    on_page: impl FnMut(&PageRead),
+) -> Result<Document, ReadError> {
+    read_and_extract_from(engine, path, None, options, extract, on_page)
+}
+
+/// Like [`read_and_extract`] for a document already in memory (a request's body):
+/// `name` stands for it in errors and in the document's `source`.
+pub fn read_bytes_and_extract(
+    engine: &OcrEngine,
+    name: &Path,
+    bytes: &[u8],
+    options: &OpenOptions,
+    extract: Extract,
+) -> Result<Document, ReadError> {
+    read_and_extract_from(engine, name, Some(bytes), options, extract, |_| ())
+}
+
+fn read_and_extract_from(
+    engine: &OcrEngine,
+    path: &Path,
+    bytes: Option<&[u8]>,
+    options: &OpenOptions,
+    extract: Extract,
     mut on_page: impl FnMut(&PageRead),
 ) -> Result<Document, ReadError> {
     let mut pages = Vec::new();
-    let page_count = read_pages(engine, path, options, |mut read| {
-        analyse(path, &mut read, extract);
-        on_page(&read);
-        pages.push(read.page);
-        ControlFlow::Continue(())
+    let page_count = guarded(path, || {
+        read_pages_unguarded(engine, path, bytes, options, |mut read| {
+            analyse(path, &mut read, extract);
+            on_page(&read);
+            pages.push(read.page);
+            ControlFlow::Continue(())
+        })
     })?;
     Ok(Document {
         source: path.display().to_string(),
@@ -131,18 +156,20 @@ pub fn read_pages(
     options: &OpenOptions,
     on_page: impl FnMut(PageRead) -> ControlFlow<()>,
 ) -> Result<usize, ReadError> {
-    guarded(path, || read_pages_unguarded(engine, path, options, on_page))
+    guarded(path, || read_pages_unguarded(engine, path, None, options, on_page))
 }
 
+/// Reads `bytes`, or the file at `path` when `None`.
 fn read_pages_unguarded(
     engine: &OcrEngine,
     path: &Path,
+    bytes: Option<&[u8]>,
     options: &OpenOptions,
     mut on_page: impl FnMut(PageRead) -> ControlFlow<()>,
 ) -> Result<usize, ReadError> {
     let mut failure = None;
     let mut opened = Instant::now();
-    let page_count = document::for_each_page(path, options, |source| {
+    let mut each_page = |source: document::SourcePage| {
         let decode_ms = ms(opened);
         let read = match source.content {
             PageContent::Image(image) => engine.read(&image).map(|mut text| {
@@ -190,7 +217,11 @@ fn read_pages_unguarded(
                 ControlFlow::Break(())
             }
         }
-    })?;
+    };
+    let page_count = match bytes {
+        Some(bytes) => document::for_each_page_of(path, bytes, options, &mut each_page)?,
+        None => document::for_each_page(path, options, &mut each_page)?,
+    };
     match failure {
         Some(e) => Err(e),
         None => Ok(page_count),

@@ -208,3 +208,26 @@ pub fn ocrdesk(args: &[&str]) -> std::process::Output {
 pub fn arg(p: &std::path::Path) -> &str {
     p.to_str().expect("utf-8 path")
 }
+
+/// One HTTP/1.1 request on its own connection: (status, headers, body).
+pub fn http(addr: std::net::SocketAddr, method: &str, path: &str, body: &[u8]) -> (u16, String, Vec<u8>) {
+    use std::io::{Read, Write};
+    let Ok(mut stream) = std::net::TcpStream::connect(addr) else {
+        return (0, String::new(), Vec::new());
+    };
+    let head = format!(
+        "{method} {path} HTTP/1.1\r\nHost: {addr}\r\nContent-Type: application/json\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    // A refused body may be cut short by the server: the answer is read all the same.
+    let _ = stream.write_all(head.as_bytes()).and_then(|()| stream.write_all(body));
+    let mut response = Vec::new();
+    let _ = stream.read_to_end(&mut response);
+    let split = response
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .unwrap_or(response.len());
+    let head = String::from_utf8_lossy(&response[..split]).into_owned();
+    let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    (status, head, response.get(split + 4..).unwrap_or_default().to_vec())
+}
