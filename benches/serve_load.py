@@ -8,7 +8,7 @@ same images read by `ocrdesk ocr` as one batch (images per second, the CLI's own
 pace with the same threads), the server's resident memory after warm-up and after
 the run, and its /metrics page. Standard library only; asserts nothing.
 
-    python3 benches/serve_load.py [--requests 1000] [--clients 16] [--workers 2] [IMAGE|FOLDER ...]
+    python3 benches/serve_load.py [--requests 1000] [--clients 16] [--workers 2] [--low-memory] [IMAGE|FOLDER ...]
 """
 
 import argparse
@@ -50,10 +50,11 @@ def rss_kib(pid, field="VmRSS"):
     return 0
 
 
-def start_server(workers):
+def start_server(workers, low_memory):
     env = dict(os.environ, ORT_DISABLE_TELEMETRY="1")
     server = subprocess.Popen(
-        [str(BINARY), "serve", "--listen", "127.0.0.1:0", "--workers", str(workers), "--queue", "256"],
+        [str(BINARY), "serve", "--listen", "127.0.0.1:0", "--workers", str(workers), "--queue", "256"]
+        + (["--low-memory"] if low_memory else []),
         stderr=subprocess.PIPE, text=True, env=env)
     address = None
     for line in server.stderr:
@@ -140,6 +141,7 @@ def main():
     parser.add_argument("--requests", type=int, default=1000)
     parser.add_argument("--clients", type=int, default=16)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--low-memory", action="store_true", help="run the server with --low-memory")
     parser.add_argument("inputs", nargs="*", default=DEFAULT_INPUTS)
     args = parser.parse_args()
     images = images_in(args.inputs)
@@ -147,13 +149,22 @@ def main():
         raise SystemExit("no images found")
     bodies = [json.dumps({"image": base64.b64encode(p.read_bytes()).decode()}).encode() for p in images]
 
-    server, host, port = start_server(args.workers)
+    server, host, port = start_server(args.workers, args.low_memory)
     try:
         # Warm-up: every image once, so that memory is measured at its working size.
         run_clients(host, port, bodies, len(bodies), args.clients)
         before = rss_kib(server.pid)
-        latencies, errors, seconds = run_clients(host, port, bodies, args.requests, args.clients)
-        after, peak = rss_kib(server.pid), rss_kib(server.pid, "VmHWM")
+        # The run in four parts, memory read after each: a leak keeps growing, a
+        # working set settles.
+        latencies, errors, seconds, memory = [], [], 0.0, []
+        for part in range(4):
+            count = args.requests // 4 + (1 if part < args.requests % 4 else 0)
+            part_latencies, part_errors, part_seconds = run_clients(host, port, bodies, count, args.clients)
+            latencies += part_latencies
+            errors += part_errors
+            seconds += part_seconds
+            memory.append(rss_kib(server.pid))
+        after, peak = memory[-1], rss_kib(server.pid, "VmHWM")
         connection = http.client.HTTPConnection(host, port, timeout=10)
         connection.request("GET", "/metrics")
         metrics = connection.getresponse().read().decode()
@@ -164,7 +175,7 @@ def main():
     cli = cli_pace(images, args.workers)
 
     print(f"ocrdesk serve: {args.requests} general-text requests, {args.clients} concurrent clients on loopback, "
-          f"{args.workers} workers; {len(images)} images cycled ({', '.join(sorted(set(args.inputs)))})")
+          f"{args.workers} workers{' (--low-memory)' if args.low_memory else ''}; {len(images)} images cycled ({', '.join(sorted(set(args.inputs)))})")
     print()
     print("| figure | value |")
     print("|---|---|")
@@ -176,6 +187,8 @@ def main():
     print(f"| server ÷ CLI | {server_pace / cli:.2f}× |")
     print(f"| resident memory after warm-up → after the run | {before / 1024:.0f} MiB → {after / 1024:.0f} MiB "
           f"({(after - before) / before * 100:+.1f}%), peak {peak / 1024:.0f} MiB |")
+    print(f"| resident memory after each quarter of the run | "
+          f"{' → '.join(f'{m / 1024:.0f}' for m in memory)} MiB |")
     for error in errors[:5]:
         print(f"error: {error!r}", file=sys.stderr)
     print()

@@ -30,6 +30,10 @@ pub struct ServeArgs {
     /// Secret key for --ak.
     #[arg(long, requires = "ak", env = "OCRDESK_SK", hide_env_values = true)]
     sk: Option<String>,
+    /// Give memory back after each request instead of keeping ONNX Runtime's arenas:
+    /// about half the memory (0.6 instead of 1.3 GiB for 2 workers), about 14% slower.
+    #[arg(long)]
+    low_memory: bool,
     #[command(flatten)]
     engine: EngineArgs,
 }
@@ -42,7 +46,10 @@ fn parse_seconds(s: &str) -> Result<f64, String> {
 }
 
 pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
-    let engine = args.engine.options();
+    let engine = ocrdesk::EngineOptions {
+        memory_arena: !args.low_memory,
+        ..args.engine.options()
+    };
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let credentials = args
         .ak

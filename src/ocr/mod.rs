@@ -95,9 +95,10 @@ impl OcrEngine {
         let cls_path = path(assets::ORIENTATION_MODEL)?;
         // One image cannot be split, so detection uses every thread in one session;
         // line batches are independent, so each thread gets a session of its own.
-        let detector = OrtModel::load("detection", &det_path, det_threads, det_sessions)?;
-        let recognizer = OrtModel::load("recognition", &rec_path, 1, threads)?;
-        let classifier = OrtModel::load("line orientation", &cls_path, 1, threads)?;
+        let arena = options.memory_arena;
+        let detector = OrtModel::load("detection", &det_path, det_threads, det_sessions, arena)?;
+        let recognizer = OrtModel::load("recognition", &rec_path, 1, threads, arena)?;
+        let classifier = OrtModel::load("line orientation", &cls_path, 1, threads, arena)?;
         let dictionary = recognizer
             .metadata("character")?
             .ok_or_else(|| OcrError::ModelMetadata {

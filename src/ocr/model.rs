@@ -28,15 +28,22 @@ pub struct OrtModel {
 }
 
 impl OrtModel {
-    /// Loads `path` as `instances` sessions of `threads` intra-op threads each.
-    pub fn load(name: &'static str, path: &Path, threads: usize, instances: usize) -> Result<Self, OcrError> {
+    /// Loads `path` as `instances` sessions of `threads` intra-op threads each, with
+    /// ONNX Runtime's memory arena when `arena` (see `EngineOptions::memory_arena`).
+    pub fn load(
+        name: &'static str,
+        path: &Path,
+        threads: usize,
+        instances: usize,
+        arena: bool,
+    ) -> Result<Self, OcrError> {
         let sessions = (0..instances.max(1))
-            .map(|_| Self::session(name, path, threads).map(Mutex::new))
+            .map(|_| Self::session(name, path, threads, arena).map(Mutex::new))
             .collect::<Result<_, _>>()?;
         Ok(Self { name, sessions })
     }
 
-    fn session(name: &'static str, path: &Path, threads: usize) -> Result<Session, OcrError> {
+    fn session(name: &'static str, path: &Path, threads: usize, arena: bool) -> Result<Session, OcrError> {
         let env = super::runtime::environment()?;
         if !path.is_file() {
             return Err(OcrError::ModelMissing {
@@ -59,6 +66,11 @@ impl OrtModel {
             .with_flush_to_zero()
             .map_err(|e| load_err(e.into()))?
             .with_intra_threads(threads)
+            .map_err(|e| load_err(e.into()))?
+            // Without the arena, memory patterns (planned from the last input's shapes) go too.
+            .with_memory_pattern(arena)
+            .map_err(|e| load_err(e.into()))?
+            .with_execution_providers([ort::ep::CPU::default().with_arena_allocator(arena).build()])
             .map_err(|e| load_err(e.into()))?
             .with_inter_threads(1)
             .map_err(|e| load_err(e.into()))?

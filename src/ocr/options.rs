@@ -54,6 +54,11 @@ pub struct EngineOptions {
     pub light_ink: u8,
     /// Keep what each stage produced in [`PageText::trace`](super::PageText::trace) (for `--debug-dir`).
     pub trace: bool,
+    /// Let ONNX Runtime keep the memory of each inference for the next (its arena, which
+    /// grows by powers of two and never shrinks). Without it a server of 2 workers
+    /// reading street photos held 0.6 instead of 1.3 GiB, and read them ~14% slower
+    /// (`benches/serve_load.py`); `ocrdesk serve --low-memory` turns it off.
+    pub memory_arena: bool,
 }
 
 impl Default for EngineOptions {
@@ -78,6 +83,7 @@ impl Default for EngineOptions {
             drop_light_text: false,
             light_ink: light_ink::DEFAULT_LIGHT_INK,
             trace: false,
+            memory_arena: true,
         }
     }
 }
