@@ -2,7 +2,8 @@
 //! builds it and `packaging/check-deb.sh` installs it into a fresh Debian): the
 //! installed layout is found with no environment variables, the menu entry
 //! validates, the man pages and completions come from the command line's
-//! definition, and `--version` names the components the asset script pins.
+//! definition, `--version` names the components the asset script pins, and the
+//! Kubernetes manifest for `ocrdesk serve` is valid.
 
 mod common;
 
@@ -155,4 +156,51 @@ fn the_version_names_the_components_the_asset_script_pins() {
             "{text} lacks commit {commit}"
         );
     }
+}
+
+#[test]
+fn the_kubernetes_manifest_is_valid_and_runs_the_server_as_the_readme_says() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let manifest = root.join("packaging/k8s/ocrdesk-serve.yaml");
+    let validator = root.join(".cache/sdk-venv/bin/kubernetes-validate");
+    assert!(
+        validator.exists(),
+        "{} is missing: `bash packaging/test.sh` installs it (pip install -r tests/sdk/requirements.txt)",
+        validator.display()
+    );
+    // Against Kubernetes' own schemas (bundled with the validator: no cluster, no network).
+    let check = Command::new(&validator)
+        .arg("--strict")
+        .arg(&manifest)
+        .output()
+        .expect("kubernetes-validate runs");
+    let report = String::from_utf8_lossy(&check.stdout).into_owned() + &String::from_utf8_lossy(&check.stderr);
+    assert!(check.status.success(), "{report}");
+    assert!(
+        report.contains("passed for resource deployment/ocrdesk-serve"),
+        "{report}"
+    );
+    assert!(report.contains("passed for resource service/ocrdesk-serve"), "{report}");
+    let text = std::fs::read_to_string(&manifest).expect("manifest");
+    assert!(text.contains("path: /health"), "readiness on /health");
+    // The arguments it runs the server with are ones the server takes.
+    let args_line = text
+        .lines()
+        .find(|l| l.trim_start().starts_with("args:"))
+        .expect("args");
+    let args: Vec<String> = args_line
+        .split(['[', ']', ','])
+        .map(|a| a.trim().trim_matches('"').to_owned())
+        .filter(|a| !a.is_empty() && !a.starts_with("args:"))
+        .collect();
+    let usage = Command::new(env!("CARGO_BIN_EXE_ocrdesk"))
+        .args(&args)
+        .arg("--help")
+        .output()
+        .expect("ocrdesk runs");
+    assert!(
+        usage.status.success(),
+        "{args:?}: {}",
+        String::from_utf8_lossy(&usage.stderr)
+    );
 }
