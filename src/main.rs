@@ -1,6 +1,6 @@
-//! The `ocrdesk` command line: `ocr` reads files headless (`cli/ocr.rs`), `eval`
-//! measures accuracy and speed against ground truth (`ocrdesk::eval`). Arguments
-//! are in `cli/`; this file dispatches.
+//! The `ocrdesk` command line: `ocr` reads files headless (`cli/ocr.rs`), `serve`
+//! answers the cloud OCR API (`ocrdesk::serve`), `eval` measures accuracy and speed
+//! against ground truth (`ocrdesk::eval`). Arguments are in `cli/`; this file dispatches.
 
 mod about;
 mod cli;
