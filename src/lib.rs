@@ -7,6 +7,7 @@
 pub mod analysis;
 pub mod app;
 pub mod assets;
+pub mod clock;
 pub mod debug_dir;
 pub mod document;
 pub mod error;

@@ -9,9 +9,11 @@ use std::path::{Path, PathBuf};
 /// What each top-level module may use, besides itself. The bottom layer (error,
 /// guard, text, geometry, imaging, result, assets) is open to all above it.
 fn allowed(module: &str) -> Option<&'static [&'static str]> {
-    const BOTTOM: &[&str] = &["error", "guard", "text", "geometry", "imaging", "result", "assets"];
+    const BOTTOM: &[&str] = &[
+        "error", "guard", "text", "clock", "geometry", "imaging", "result", "assets",
+    ];
     Some(match module {
-        "error" | "guard" | "text" | "geometry" => &[],
+        "error" | "guard" | "text" | "clock" | "geometry" => &[],
         "assets" => &["error"],
         "imaging" => &["geometry"],
         "result" => &["geometry", "text"],
@@ -19,29 +21,29 @@ fn allowed(module: &str) -> Option<&'static [&'static str]> {
         // lines, not files.
         "document" | "ocr" | "analysis" => BOTTOM,
         // Exporters write the result model.
-        "export" => &["result", "geometry", "text"],
+        "export" => &["result", "geometry", "text", "clock"],
         // Composes the stages, and the writers that need more than the results
         // (a searchable PDF takes the page images again).
         "pipeline" => &[
-            "error", "guard", "text", "geometry", "imaging", "result", "assets", "document", "ocr", "analysis",
-            "export",
+            "error", "guard", "text", "clock", "geometry", "imaging", "result", "assets", "document", "ocr",
+            "analysis", "export",
         ],
         "eval" => &[
-            "error", "guard", "text", "geometry", "imaging", "result", "assets", "document", "ocr", "analysis",
-            "export", "pipeline",
+            "error", "guard", "text", "clock", "geometry", "imaging", "result", "assets", "document", "ocr",
+            "analysis", "export", "pipeline",
         ],
         "app" => &[
-            "error", "guard", "text", "geometry", "imaging", "result", "assets", "document", "ocr", "analysis",
-            "export", "pipeline",
+            "error", "guard", "text", "clock", "geometry", "imaging", "result", "assets", "document", "ocr",
+            "analysis", "export", "pipeline",
         ],
         // `ocrdesk serve`: requests read by the pipeline, answered from the result model.
         "serve" => &[
-            "error", "guard", "text", "geometry", "imaging", "result", "assets", "document", "ocr", "analysis",
-            "export", "pipeline",
+            "error", "guard", "text", "clock", "geometry", "imaging", "result", "assets", "document", "ocr",
+            "analysis", "export", "pipeline",
         ],
         // `--debug-dir`: writes the engine's stage trace of a page the pipeline read.
         "debug_dir" => &[
-            "error", "guard", "text", "geometry", "imaging", "result", "assets", "ocr", "pipeline",
+            "error", "guard", "text", "clock", "geometry", "imaging", "result", "assets", "ocr", "pipeline",
         ],
         _ => return None,
     })

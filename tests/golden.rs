@@ -14,7 +14,7 @@ mod common;
 use std::path::{Path, PathBuf};
 
 use common::pdf::{Spec, write_pdf};
-use common::{draw_mono_text, draw_text, engine, page, price_list, save, stack, temp_dir};
+use common::{draw_text, engine, page, passport_specimen, price_list, save, stack, temp_dir};
 use image::{Rgb, RgbImage};
 use ocrdesk::analysis::Extract;
 use ocrdesk::document::OpenOptions;
@@ -68,24 +68,7 @@ fn documents(dir: &Path) -> Vec<(&'static str, PathBuf)> {
         }
     }
 
-    let mut passport = RgbImage::from_pixel(1000, 420, Rgb([255, 255, 255]));
-    draw_text(&mut passport, "PASSPORT  Utopia", 40.0, 30.0, 30.0);
-    draw_text(&mut passport, "Surname  ERIKSSON", 40.0, 90.0, 26.0);
-    draw_text(&mut passport, "Given names  ANNA MARIA", 40.0, 140.0, 26.0);
-    draw_mono_text(
-        &mut passport,
-        "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
-        40.0,
-        260.0,
-        34.0,
-    );
-    draw_mono_text(
-        &mut passport,
-        "L898902C36UTO7408122F1204159ZE184226B<<<<<10",
-        40.0,
-        320.0,
-        34.0,
-    );
+    let passport = passport_specimen();
 
     let card = page(
         &[

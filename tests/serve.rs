@@ -13,8 +13,7 @@ use std::time::{Duration, Instant};
 
 use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD as BASE64;
-use common::{arg, draw_mono_text, draw_text, http, ocrdesk, page, price_list, save, temp_dir};
-use image::{Rgb, RgbImage};
+use common::{arg, http, ocrdesk, page, passport_specimen, price_list, save, temp_dir};
 use serde_json::Value;
 
 const ACCESS_KEY: &str = "AKTESTOCRDESK";
@@ -98,23 +97,7 @@ fn sdk_python() -> PathBuf {
 
 /// The documents the calls send, drawn here.
 fn fixtures(dir: &Path) -> Value {
-    let mut passport = RgbImage::from_pixel(1000, 420, Rgb([255, 255, 255]));
-    draw_text(&mut passport, "PASSPORT  Utopia", 40.0, 30.0, 30.0);
-    draw_text(&mut passport, "Surname  ERIKSSON", 40.0, 90.0, 26.0);
-    draw_mono_text(
-        &mut passport,
-        "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
-        40.0,
-        260.0,
-        34.0,
-    );
-    draw_mono_text(
-        &mut passport,
-        "L898902C36UTO7408122F1204159ZE184226B<<<<<10",
-        40.0,
-        320.0,
-        34.0,
-    );
+    let passport = passport_specimen();
     let card = page(
         &[
             "Name: Jane Smith",

@@ -207,7 +207,7 @@ fn parse_sdk_date(text: &str) -> Option<i64> {
     if !(1..=12).contains(&month) || !(1..=31).contains(&day) || hour > 23 || minute > 59 || second > 60 {
         return None;
     }
-    Some(super::clock::days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second)
+    Some(crate::clock::days_from_civil(year, month, day) * 86_400 + hour * 3600 + minute * 60 + second)
 }
 
 #[cfg(test)]

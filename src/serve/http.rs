@@ -18,11 +18,11 @@ use serde_json::{Value, json};
 use tokio::sync::oneshot;
 
 use super::auth::{Credentials, SignedRequest};
-use super::clock::{iso8601, unix_now};
 use super::error::ApiError;
 use super::metrics::Metrics;
 use super::request::{self, Endpoint, MAX_BODY_BYTES};
 use super::workers::{Job, Pool};
+use crate::clock::{iso8601, unix_now};
 
 /// What every request handler shares.
 pub struct Shared {

@@ -7,7 +7,6 @@
 //! checks the SDK's signature, `metrics` counts, `error` speaks the cloud's errors.
 
 mod auth;
-mod clock;
 pub mod error;
 mod http;
 mod metrics;

@@ -231,3 +231,27 @@ pub fn http(addr: std::net::SocketAddr, method: &str, path: &str, body: &[u8]) -
     let status = head.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
     (status, head, response.get(split + 4..).unwrap_or_default().to_vec())
 }
+
+/// The ICAO 9303 specimen passport (ERIKSSON, ANNA MARIA): a printed name and its
+/// machine-readable zone.
+pub fn passport_specimen() -> RgbImage {
+    let mut passport = RgbImage::from_pixel(1000, 420, Rgb([255, 255, 255]));
+    draw_text(&mut passport, "PASSPORT  Utopia", 40.0, 30.0, 30.0);
+    draw_text(&mut passport, "Surname  ERIKSSON", 40.0, 90.0, 26.0);
+    draw_text(&mut passport, "Given names  ANNA MARIA", 40.0, 140.0, 26.0);
+    draw_mono_text(
+        &mut passport,
+        "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+        40.0,
+        260.0,
+        34.0,
+    );
+    draw_mono_text(
+        &mut passport,
+        "L898902C36UTO7408122F1204159ZE184226B<<<<<10",
+        40.0,
+        320.0,
+        34.0,
+    );
+    passport
+}

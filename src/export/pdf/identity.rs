@@ -103,23 +103,15 @@ impl Utc {
         Self::from_unix(since.as_secs() as i64, since.as_nanos())
     }
 
-    /// Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    /// The UTC date and time of a Unix time.
     fn from_unix(seconds: i64, nanos: u128) -> Self {
         let days = seconds.div_euclid(86_400);
         let of_day = seconds.rem_euclid(86_400);
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = (doy - (153 * mp + 2) / 5 + 1) as u8;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 } as u8;
-        let year = (yoe + era * 400 + i64::from(month <= 2)).clamp(0, 9999) as u16;
+        let (year, month, day) = crate::clock::civil_from_days(days);
         Self {
-            year,
-            month,
-            day,
+            year: year.clamp(0, 9999) as u16,
+            month: month as u8,
+            day: day as u8,
             hour: (of_day / 3600) as u8,
             minute: (of_day % 3600 / 60) as u8,
             second: (of_day % 60) as u8,

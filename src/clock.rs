@@ -1,5 +1,5 @@
-//! Calendar arithmetic for the signature's dates and the access log's timestamps
-//! (Howard Hinnant's days-from-civil algorithms; no time zone but UTC is needed).
+//! Calendar arithmetic in UTC (Howard Hinnant's days-from-civil algorithms): the
+//! searchable PDF's dates, the server's signature dates and access-log timestamps.
 
 /// Seconds since the Unix epoch, now.
 pub fn unix_now() -> f64 {
@@ -19,7 +19,7 @@ pub fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
 }
 
 /// The date of a day counted from 1970-01-01: (year, month, day).
-fn civil_from_days(days: i64) -> (i64, i64, i64) {
+pub fn civil_from_days(days: i64) -> (i64, i64, i64) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let day_of_era = z - era * 146_097;
