@@ -102,6 +102,11 @@ fn char_list(text: &str, quad: &Quad, line_confidence: f32) -> Vec<Value> {
     out
 }
 
+/// A line as a plain text block: its words, confidence and corners.
+fn text_block(line: &crate::result::Line) -> Value {
+    json!({"words": line.text, "confidence": confidence(line.confidence), "location": location(&line.quad)})
+}
+
 fn words_blocks(page: &Page, params: &Params) -> Vec<Value> {
     (0..page.lines.len()).map(|i| words_block(page, i, params)).collect()
 }
@@ -142,11 +147,7 @@ fn general_table(page: &Page, params: &Params, doc: &Document) -> Result<Value, 
                 if let Some(quad) = table.cell_quad(cell, page.width, page.height) {
                     block["cell_location"] = location(&quad);
                 }
-                block["words_list"] = json!(
-                    lines()
-                        .map(|l| json!({"words": l.text, "confidence": confidence(l.confidence), "location": location(&l.quad)}))
-                        .collect::<Vec<_>>()
-                );
+                block["words_list"] = json!(lines().map(text_block).collect::<Vec<_>>());
             }
             cells.push(block);
         }
@@ -175,13 +176,7 @@ fn general_table(page: &Page, params: &Params, doc: &Document) -> Result<Value, 
             .iter()
             .map(|&i| page.lines[i].quad[0].y)
             .fold(f32::INFINITY, f32::min);
-        let blocks: Vec<Value> = run
-            .iter()
-            .map(|&i| {
-                let line = &page.lines[i];
-                json!({"words": line.text, "confidence": confidence(line.confidence), "location": location(&line.quad)})
-            })
-            .collect();
+        let blocks: Vec<Value> = run.iter().map(|&i| text_block(&page.lines[i])).collect();
         regions.push((
             top,
             json!({"type": "text", "words_block_count": blocks.len(), "words_block_list": blocks}),
@@ -212,11 +207,7 @@ pub(super) fn field<'a>(page: &'a Page, source: FieldSource, name: &str) -> Opti
 }
 
 fn web_image(page: &Page, params: &Params) -> Value {
-    let blocks: Vec<Value> = page
-        .lines
-        .iter()
-        .map(|l| json!({"words": l.text, "confidence": confidence(l.confidence), "location": location(&l.quad)}))
-        .collect();
+    let blocks: Vec<Value> = page.lines.iter().map(text_block).collect();
     let mut extracted = json!({});
     if params.wants("contact_info") {
         let contact = |name| field(page, FieldSource::Contacts, name).unwrap_or_default();
