@@ -5,7 +5,7 @@ Starts the release binary as a server (2 workers unless told), sends general-tex
 requests for the images given (cycled) from C client threads, each on its own
 keep-alive connection, and prints: errors, latency p50/p95/max, throughput, the
 same images read by `ocrdesk ocr` as one batch (images per second, the CLI's own
-pace with the same threads), the server's resident memory after warm-up and after
+pace with the same threads), the server's resident memory when ready, after warm-up and after
 the run, and its /metrics page. Standard library only; asserts nothing.
 
     python3 benches/serve_load.py [--requests 1000] [--clients 16] [--workers 2] [--low-memory] [IMAGE|FOLDER ...]
@@ -150,6 +150,7 @@ def main():
     bodies = [json.dumps({"image": base64.b64encode(p.read_bytes()).decode()}).encode() for p in images]
 
     server, host, port = start_server(args.workers, args.low_memory)
+    at_ready = rss_kib(server.pid)
     try:
         # Warm-up: every image once, so that memory is measured at its working size.
         run_clients(host, port, bodies, len(bodies), args.clients)
@@ -185,6 +186,7 @@ def main():
     print(f"| throughput, server | {server_pace:.2f} images/s ({seconds:.0f} s) |")
     print(f"| throughput, `ocrdesk ocr` batch, same images | {cli:.2f} images/s |")
     print(f"| server ÷ CLI | {server_pace / cli:.2f}× |")
+    print(f"| resident memory when /health first said ready | {at_ready / 1024:.0f} MiB |")
     print(f"| resident memory after warm-up → after the run | {before / 1024:.0f} MiB → {after / 1024:.0f} MiB "
           f"({(after - before) / before * 100:+.1f}%), peak {peak / 1024:.0f} MiB |")
     print(f"| resident memory after each quarter of the run | "

@@ -23,5 +23,5 @@ pub mod serve;
 pub mod text;
 
 pub use error::{DocumentError, OcrError};
-pub use ocr::{EngineOptions, OcrEngine};
+pub use ocr::{EngineOptions, MemoryUse, OcrEngine};
 pub use result::{Document, Line, Page, TextSource};

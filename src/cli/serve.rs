@@ -30,8 +30,8 @@ pub struct ServeArgs {
     /// Secret key for --ak.
     #[arg(long, requires = "ak", env = "OCRDESK_SK", hide_env_values = true)]
     sk: Option<String>,
-    /// Give memory back after each request instead of keeping ONNX Runtime's arenas:
-    /// about half the memory (0.6 instead of 1.3 GiB for 2 workers), about 14% slower.
+    /// Give memory back after each request instead of holding each worker's working
+    /// memory from start-up: less memory, a little slower (figures in the README).
     #[arg(long)]
     low_memory: bool,
     #[command(flatten)]
@@ -47,7 +47,11 @@ fn parse_seconds(s: &str) -> Result<f64, String> {
 
 pub fn run(args: ServeArgs) -> anyhow::Result<ExitCode> {
     let engine = ocrdesk::EngineOptions {
-        memory_arena: !args.low_memory,
+        memory: if args.low_memory {
+            ocrdesk::MemoryUse::Low
+        } else {
+            ocrdesk::MemoryUse::Steady
+        },
         ..args.engine.options()
     };
     let cores = std::thread::available_parallelism().map_or(1, |n| n.get());

@@ -114,6 +114,12 @@ impl DetSizePolicy {
         Self::geometry_at(w, h, scale)
     }
 
+    /// The side of the largest detection tensor any image can get: a square one at
+    /// the size cap (strips are padded only up to a fraction of their width).
+    pub fn largest_tensor_side(&self) -> u32 {
+        self.max_long_side.max(self.upscale_max_long_side).div_ceil(32) * 32
+    }
+
     /// The coarse first look at a large page, if the page is large enough to need one.
     pub fn coarse_geometry(&self, w: u32, h: u32) -> Option<DetGeometry> {
         let full = self.geometry(w, h);
@@ -408,6 +414,29 @@ fn row_span(poly: &[Point], y: f32) -> Option<(f32, f32)> {
 mod tests {
     use super::*;
     use ndarray::Array2;
+
+    #[test]
+    fn no_image_gets_a_larger_tensor_than_the_largest() {
+        let policy = DetSizePolicy::default();
+        let largest = u64::from(policy.largest_tensor_side()).pow(2);
+        for (w, h) in [
+            (2048, 2048),
+            (4000, 4000),
+            (2047, 2049),
+            (3000, 4000),
+            (1280, 720),
+            (800, 200),
+            (200, 800),
+        ]
+        .into_iter()
+        .chain([(9000, 40), (40, 9000), (1500, 1500), (10, 10), (1537, 1000)])
+        {
+            for g in std::iter::once(policy.geometry(w, h)).chain(policy.coarse_geometry(w, h)) {
+                let area = u64::from(g.tensor_width) * u64::from(g.tensor_height);
+                assert!(area <= largest, "{w}×{h} gets {}×{}", g.tensor_width, g.tensor_height);
+            }
+        }
+    }
 
     fn identity_geometry(w: u32, h: u32) -> DetGeometry {
         DetGeometry {

@@ -19,7 +19,7 @@ use std::path::Path;
 use std::time::Instant;
 
 use image::RgbImage;
-use ndarray::{Axis, Ix3};
+use ndarray::{Array4, Axis, Ix3};
 
 use crate::assets;
 use crate::error::OcrError;
@@ -30,7 +30,7 @@ use batch::{batches_by_width, crops_tensor, run_batches, split_wide_batches};
 use crop::LineCrop;
 use ctc::Charset;
 use model::{InferenceModel, OrtModel};
-pub use options::{DESKEW_ABOVE_DEGREES, EngineOptions, Parallelism};
+pub use options::{DESKEW_ABOVE_DEGREES, EngineOptions, MemoryUse, Parallelism};
 
 /// Height of recogniser input.
 pub const REC_HEIGHT: usize = 48;
@@ -95,10 +95,10 @@ impl OcrEngine {
         let cls_path = path(assets::ORIENTATION_MODEL)?;
         // One image cannot be split, so detection uses every thread in one session;
         // line batches are independent, so each thread gets a session of its own.
-        let arena = options.memory_arena;
-        let detector = OrtModel::load("detection", &det_path, det_threads, det_sessions, arena)?;
-        let recognizer = OrtModel::load("recognition", &rec_path, 1, threads, arena)?;
-        let classifier = OrtModel::load("line orientation", &cls_path, 1, threads, arena)?;
+        let memory = options.memory;
+        let detector = OrtModel::load("detection", &det_path, det_threads, det_sessions, memory)?;
+        let recognizer = OrtModel::load("recognition", &rec_path, 1, threads, memory)?;
+        let classifier = OrtModel::load("line orientation", &cls_path, 1, threads, memory)?;
         let dictionary = recognizer
             .metadata("character")?
             .ok_or_else(|| OcrError::ModelMetadata {
@@ -133,6 +133,29 @@ impl OcrEngine {
 
     pub fn options(&self) -> &EngineOptions {
         &self.options
+    }
+
+    /// Runs every session of every model once on the largest input the engine ever
+    /// gives it, so that a long-running process holds its working memory from the
+    /// start instead of growing towards it under load ([`MemoryUse::Steady`]).
+    pub fn warm_up(&self) -> Result<(), OcrError> {
+        let side = self.options.det_size.largest_tensor_side() as usize;
+        self.detector.warm_up(&Array4::zeros((1, 3, side, side)))?;
+        // Recognition: a full batch as wide as the output budget lets it be.
+        let lines = self.options.batch_size.max(1);
+        let width = (self.rec_max_columns() / lines).max(self.options.rec_min_width);
+        self.recognizer.warm_up(&Array4::zeros((lines, 3, REC_HEIGHT, width)))?;
+        let lines = self.options.cls_batch_size.max(1);
+        self.classifier
+            .warm_up(&Array4::zeros((lines, 3, CLS_HEIGHT, CLS_WIDTH)))
+    }
+
+    /// Most input columns (lines × padded width) in one recogniser batch, so that
+    /// its output stays within [`EngineOptions::rec_output_budget`].
+    fn rec_max_columns(&self) -> usize {
+        // Bytes of output per line per pixel of input width (the model emits a step every 8 px).
+        let bytes_per_column = self.charset.num_classes() * 4 / 8;
+        (self.options.rec_output_budget / bytes_per_column.max(1)).max(1)
     }
 
     /// Threads that work through one page's line batches.
@@ -331,9 +354,7 @@ impl OcrEngine {
     fn recognize(&self, image: &RgbImage, crops: &[LineCrop]) -> Result<(Vec<ctc::Decoded>, f64), OcrError> {
         let min_ratio = self.options.rec_min_width as f32 / REC_HEIGHT as f32;
         let classes = self.charset.num_classes();
-        // Bytes of output per line per pixel of input width (the model emits a step every 8 px).
-        let bytes_per_column = classes * 4 / 8;
-        let max_columns = (self.options.rec_output_budget / bytes_per_column.max(1)).max(1);
+        let max_columns = self.rec_max_columns();
         let batches = split_wide_batches(
             batches_by_width(crops, self.options.batch_size),
             |i| ((REC_HEIGHT as f32 * crops[i].aspect_ratio().max(min_ratio)) as usize).max(REC_HEIGHT),
@@ -531,6 +552,42 @@ mod tests {
         );
         // A single line wider than the budget still gets a batch of its own.
         assert_eq!(split_wide_batches(vec![vec![3]], |i| widths[i], 10), vec![vec![3]]);
+    }
+
+    /// Remembers the shape of the largest input it was given.
+    #[derive(Clone, Default)]
+    struct Largest(std::sync::Arc<std::sync::Mutex<Vec<usize>>>);
+    impl InferenceModel for Largest {
+        fn run(&self, input: &Array4<f32>, _: &mut dyn FnMut(ArrayViewD<f32>)) -> Result<(), OcrError> {
+            let mut largest = self.0.lock().expect("not poisoned");
+            if input.len() > largest.iter().product::<usize>() {
+                *largest = input.shape().to_vec();
+            }
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn warm_up_gives_each_model_its_largest_input() {
+        let (det, cls, rec) = (Largest::default(), Largest::default(), Largest::default());
+        // Four classes (blank, a, b, space) at 4 bytes per step of 8 columns: 2 bytes a column.
+        let options = EngineOptions {
+            rec_output_budget: 12_000,
+            ..EngineOptions::default()
+        };
+        let charset = Charset::from_metadata("a\nb");
+        let engine = OcrEngine::with_models(
+            Box::new(det.clone()),
+            Box::new(cls.clone()),
+            Box::new(rec.clone()),
+            charset,
+            options,
+        );
+        engine.warm_up().expect("fakes run");
+        assert_eq!(*det.0.lock().unwrap(), [1, 3, 2048, 2048]);
+        assert_eq!(*cls.0.lock().unwrap(), [24, 3, CLS_HEIGHT, CLS_WIDTH]);
+        // A full batch of 6 lines, as wide as the 6000 columns let it be.
+        assert_eq!(*rec.0.lock().unwrap(), [6, 3, REC_HEIGHT, 1000]);
     }
 
     #[test]

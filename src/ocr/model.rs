@@ -5,10 +5,11 @@ use std::path::Path;
 use std::sync::Mutex;
 
 use ndarray::{Array4, ArrayViewD};
-use ort::session::Session;
 use ort::session::builder::GraphOptimizationLevel;
+use ort::session::{RunOptions, Session};
 use ort::value::TensorRef;
 
+use super::options::MemoryUse;
 use crate::error::OcrError;
 
 /// A network that maps an `[N, C, H, W]` image batch to one output tensor.
@@ -17,6 +18,12 @@ use crate::error::OcrError;
 /// (the recogniser's `[N, T, 18710]`) are read in place, never copied.
 pub trait InferenceModel: Send + Sync {
     fn run(&self, input: &Array4<f32>, consume: &mut dyn FnMut(ArrayViewD<f32>)) -> Result<(), OcrError>;
+
+    /// Runs `input` once on every session and drops the output, so that each has
+    /// its working memory before the first real input.
+    fn warm_up(&self, input: &Array4<f32>) -> Result<(), OcrError> {
+        self.run(input, &mut |_| {})
+    }
 }
 
 /// An ONNX model on one or more ONNX Runtime sessions. Sessions are created once
@@ -25,25 +32,47 @@ pub trait InferenceModel: Send + Sync {
 pub struct OrtModel {
     name: &'static str,
     sessions: Vec<Mutex<Session>>,
+    /// Set when each run gives its arena back ([`MemoryUse::Low`]).
+    run_options: Option<RunOptions>,
 }
 
 impl OrtModel {
-    /// Loads `path` as `instances` sessions of `threads` intra-op threads each, with
-    /// ONNX Runtime's memory arena when `arena` (see `EngineOptions::memory_arena`).
+    /// Loads `path` as `instances` sessions of `threads` intra-op threads each, holding
+    /// memory as `memory` says.
     pub fn load(
         name: &'static str,
         path: &Path,
         threads: usize,
         instances: usize,
-        arena: bool,
+        memory: MemoryUse,
     ) -> Result<Self, OcrError> {
         let sessions = (0..instances.max(1))
-            .map(|_| Self::session(name, path, threads, arena).map(Mutex::new))
+            .map(|_| Self::session(name, path, threads, memory).map(Mutex::new))
             .collect::<Result<_, _>>()?;
-        Ok(Self { name, sessions })
+        let run_options = match memory {
+            MemoryUse::Low => {
+                let options_err = |source: ort::Error| OcrError::ModelLoad {
+                    model: name,
+                    path: path.to_owned(),
+                    source,
+                };
+                let mut options = RunOptions::new().map_err(options_err)?;
+                // ONNX Runtime's switch for giving the CPU arena's free chunks back after a run.
+                options
+                    .set("memory.enable_memory_arena_shrinkage", "cpu:0")
+                    .map_err(options_err)?;
+                Some(options)
+            }
+            MemoryUse::Fastest | MemoryUse::Steady => None,
+        };
+        Ok(Self {
+            name,
+            sessions,
+            run_options,
+        })
     }
 
-    fn session(name: &'static str, path: &Path, threads: usize, arena: bool) -> Result<Session, OcrError> {
+    fn session(name: &'static str, path: &Path, threads: usize, memory: MemoryUse) -> Result<Session, OcrError> {
         let env = super::runtime::environment()?;
         if !path.is_file() {
             return Err(OcrError::ModelMissing {
@@ -67,10 +96,10 @@ impl OrtModel {
             .map_err(|e| load_err(e.into()))?
             .with_intra_threads(threads)
             .map_err(|e| load_err(e.into()))?
-            // Without the arena, memory patterns (planned from the last input's shapes) go too.
-            .with_memory_pattern(arena)
+            // Memory plans are kept per input shape: only a short-lived process may keep them.
+            .with_memory_pattern(memory == MemoryUse::Fastest)
             .map_err(|e| load_err(e.into()))?
-            .with_execution_providers([ort::ep::CPU::default().with_arena_allocator(arena).build()])
+            .with_execution_providers([ort::ep::CPU::default().with_arena_allocator(true).build()])
             .map_err(|e| load_err(e.into()))?
             .with_inter_threads(1)
             .map_err(|e| load_err(e.into()))?
@@ -99,18 +128,52 @@ impl OrtModel {
     }
 }
 
-impl InferenceModel for OrtModel {
-    fn run(&self, input: &Array4<f32>, consume: &mut dyn FnMut(ArrayViewD<f32>)) -> Result<(), OcrError> {
+impl OrtModel {
+    /// One run of `input` on `session`, its output lent to `consume`.
+    fn run_on(
+        &self,
+        session: &mut Session,
+        input: &Array4<f32>,
+        consume: &mut dyn FnMut(ArrayViewD<f32>),
+    ) -> Result<(), OcrError> {
         let fail = |source: ort::Error| OcrError::Inference {
             model: self.name,
             shape: input.shape().to_vec(),
             source,
         };
         let tensor = TensorRef::from_array_view(input.view()).map_err(fail)?;
-        let mut session = self.acquire();
-        let outputs = session.run(ort::inputs![tensor]).map_err(fail)?;
+        let outputs = match &self.run_options {
+            Some(options) => session.run_with_options(ort::inputs![tensor], options),
+            None => session.run(ort::inputs![tensor]),
+        }
+        .map_err(fail)?;
         let array = outputs[0].try_extract_array::<f32>().map_err(fail)?;
         consume(array);
         Ok(())
+    }
+}
+
+impl InferenceModel for OrtModel {
+    fn run(&self, input: &Array4<f32>, consume: &mut dyn FnMut(ArrayViewD<f32>)) -> Result<(), OcrError> {
+        self.run_on(&mut self.acquire(), input, consume)
+    }
+
+    fn warm_up(&self, input: &Array4<f32>) -> Result<(), OcrError> {
+        // Every session at once, each on its own thread (they are single-threaded
+        // when there are several).
+        std::thread::scope(|scope| {
+            let runs: Vec<_> = self
+                .sessions
+                .iter()
+                .map(|session| {
+                    scope.spawn(move || {
+                        let mut session = session.lock().unwrap_or_else(|p| p.into_inner());
+                        self.run_on(&mut session, input, &mut |_| {})
+                    })
+                })
+                .collect();
+            runs.into_iter()
+                .try_for_each(|run| run.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+        })
     }
 }

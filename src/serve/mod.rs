@@ -21,7 +21,7 @@ use std::time::Duration;
 pub use auth::Credentials;
 
 use crate::error::OcrError;
-use crate::ocr::{EngineOptions, OcrEngine, Parallelism};
+use crate::ocr::{EngineOptions, MemoryUse, OcrEngine, Parallelism};
 
 /// How the server runs.
 pub struct ServeOptions {
@@ -49,6 +49,22 @@ pub enum ServeError {
     Models(#[source] OcrError),
     #[error("the server failed: {0}")]
     Serve(#[source] std::io::Error),
+}
+
+/// Loads the models and, unless memory is given back after each run, brings every
+/// session to its working memory before the first request, so that the server's
+/// memory is known when `/health` says ready and does not grow under load.
+fn load_engine(options: EngineOptions) -> Result<OcrEngine, OcrError> {
+    let engine = OcrEngine::new(options)?;
+    if engine.options().memory != MemoryUse::Low {
+        let started = std::time::Instant::now();
+        engine.warm_up()?;
+        eprintln!(
+            "ocrdesk serve: models warmed up to their largest inputs in {:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+    }
+    Ok(engine)
 }
 
 /// Serves until SIGTERM or Ctrl-C, then finishes the requests in flight and returns.
@@ -96,7 +112,7 @@ async fn serve(options: ServeOptions) -> Result<(), ServeError> {
     };
     let loader_shared = shared.clone();
     let queue = options.queue;
-    std::thread::spawn(move || match OcrEngine::new(engine_options) {
+    std::thread::spawn(move || match load_engine(engine_options) {
         Ok(engine) => {
             let pool = workers::Pool::start(Arc::new(engine), workers, queue, metrics);
             let _ = loader_shared.pool.set(pool);
