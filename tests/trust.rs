@@ -420,12 +420,19 @@ fn the_window_reading_a_pdf_opens_no_internet_socket() {
     assert!(sockets.is_empty(), "internet sockets opened:\n{}", sockets.join("\n"));
 }
 
-/// The process strace started (its only child), to signal it rather than strace.
-fn traced_child(strace: u32) -> u32 {
+/// The process strace started, to signal it rather than strace.
+fn traced_child(strace: u32, program: &Path) -> u32 {
+    // strace forks short-lived helpers of its own before the program, so the
+    // child wanted is the one whose executable is the program.
+    let program = std::fs::canonicalize(program).expect("the program exists");
     let started = Instant::now();
     loop {
         let children = std::fs::read_to_string(format!("/proc/{strace}/task/{strace}/children")).unwrap_or_default();
-        if let Some(pid) = children.split_whitespace().next().and_then(|p| p.parse().ok()) {
+        let running_program = children
+            .split_whitespace()
+            .filter_map(|p| p.parse::<u32>().ok())
+            .find(|pid| std::fs::read_link(format!("/proc/{pid}/exe")).is_ok_and(|exe| exe == program));
+        if let Some(pid) = running_program {
             return pid;
         }
         assert!(started.elapsed() < Duration::from_secs(20), "strace started no program");
@@ -459,7 +466,7 @@ fn the_server_connects_nowhere_and_writes_no_file() {
         .args(["serve", "--listen", "127.0.0.1:0", "--workers", "2"])
         .stderr(Stdio::piped());
     let mut strace = command.spawn().expect("strace runs the server");
-    let server = traced_child(strace.id());
+    let server = traced_child(strace.id(), Path::new(BIN));
     let mut stderr = std::io::BufReader::new(strace.stderr.take().expect("stderr")).lines();
     let addr: std::net::SocketAddr = stderr
         .by_ref()
