@@ -6,7 +6,9 @@
 //! - `passporteye_td_<score>_*`: images whose share of valid check digits is at
 //!   least the score PassportEye reached (the number in the file name);
 //! - `expect_valid` images: zones found with every check digit valid;
-//! - `expect_no_mrz` images: no zone reported.
+//! - `expect_no_mrz` images: no zone reported;
+//! - the printed page against the zone: the labelled fields found beside a zone
+//!   and every disagreement the cross-check flags.
 //!
 //! With DEGREES, every image is turned that far clockwise first: zones at any angle.
 //!
@@ -14,8 +16,11 @@
 
 use std::path::PathBuf;
 
+use ocrdesk::analysis::crosscheck::cross_check;
+use ocrdesk::analysis::fields::find_fields;
 use ocrdesk::analysis::mrz::{MrzReading, read_mrz};
 use ocrdesk::imaging::turn;
+use ocrdesk::result::FieldSource;
 use ocrdesk::{EngineOptions, OcrEngine, document};
 use serde_json::Value;
 
@@ -35,6 +40,7 @@ fn main() -> anyhow::Result<()> {
     let (mut scores_met, mut scores_total) = (0, 0);
     let (mut valid_found, mut valid_total) = (0, 0);
     let (mut none_right, mut none_total) = (0, 0);
+    let (mut printed_fields, mut compared, mut mismatches) = (0, 0, Vec::new());
     for image in &images {
         let name = image
             .file_stem()
@@ -60,7 +66,22 @@ fn main() -> anyhow::Result<()> {
                 turn(&page.image, degrees).0
             };
             let text = engine.read(&image)?;
-            reading = reading.or_else(|| read_mrz(&text.lines));
+            if reading.is_none()
+                && let Some(zone) = read_mrz(&text.lines)
+            {
+                // The printed page against the zone, as the app and the server do it.
+                let mut fields = zone.to_fields(&text.lines);
+                fields.extend(find_fields(&text.lines, &[]));
+                compared += cross_check(&mut fields);
+                printed_fields += fields.iter().filter(|f| f.source == FieldSource::Fields).count();
+                mismatches.extend(
+                    fields
+                        .iter()
+                        .filter(|f| f.source == FieldSource::Mrz)
+                        .filter_map(|f| Some(format!("{name}: {} {} — {}", f.name, f.value, f.mismatch.as_ref()?))),
+                );
+                reading = Some(zone);
+            }
         }
         let share = reading
             .as_ref()
@@ -105,6 +126,14 @@ fn main() -> anyhow::Result<()> {
     println!("check-digit share at least PassportEye's: {scores_met}/{scores_total} images");
     println!("expected-valid zones found valid: {valid_found}/{valid_total}");
     println!("no zone where there is none: {none_right}/{none_total}");
+    println!(
+        "printed fields found beside a zone: {printed_fields}; pairs compared with the zone: {compared}; \
+         disagreements: {}",
+        mismatches.len()
+    );
+    for mismatch in &mismatches {
+        println!("  {mismatch}");
+    }
     Ok(())
 }
 

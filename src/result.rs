@@ -164,6 +164,10 @@ pub struct Field {
     /// number in E.164, a date in ISO 8601).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub read_as: Option<String>,
+    /// Where another statement of the same fact on the page says otherwise (the
+    /// printed page against the machine-readable zone): what it says.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub mismatch: Option<String>,
 }
 
 /// How a table's grid was found.

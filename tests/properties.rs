@@ -33,7 +33,7 @@ use std::ops::RangeInclusive;
 use std::time::Instant;
 
 use image::{GrayImage, Luma, Rgb, RgbImage};
-use ocrdesk::analysis::{self, Extract, contacts, fields, mrz, table};
+use ocrdesk::analysis::{self, Extract, contacts, dates, fields, mrz, table};
 use ocrdesk::geometry::reading_order;
 use ocrdesk::geometry::{Affine, turn_map};
 use ocrdesk::geometry::{Point, Quad, axis_aligned};
@@ -1588,7 +1588,7 @@ fn label_fields_point_at_their_lines_and_dates_are_iso() {
             .map(|l| l.text.as_str())
             .chain(extra.iter().map(String::as_str));
         for text in texts {
-            if let Some(iso) = fields::find_date(text) {
+            if let Some(iso) = dates::find_date(text) {
                 check_iso(&iso)?;
                 tally.add("dates", 1);
             }

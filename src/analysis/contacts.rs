@@ -135,6 +135,7 @@ fn field(name: &str, value: String, read_as: Option<String>, ids: &[usize], line
         line_ids: ids.to_vec(),
         verdict: None,
         read_as,
+        mismatch: None,
     }
 }
 

@@ -6,21 +6,36 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use super::dates::{DATE_SHAPED, could_be_a_date, find_date};
 use crate::geometry::bounds;
 use crate::result::{Field, FieldSource, Line};
 
 /// Field names and the labels that introduce them, English and Chinese.
 const LABELS: &[(&str, &[&str])] = &[
     ("name", &["full name", "name", "姓名"]),
-    ("surname", &["surname", "family name", "last name"]),
-    ("given_names", &["given names", "given name", "first name", "forenames"]),
+    ("surname", &["surname", "family name", "last name", "nom"]),
+    (
+        "given_names",
+        &["given names", "given name", "first name", "forenames", "prénoms"],
+    ),
     (
         "date_of_birth",
-        &["date of birth", "birth date", "d.o.b.", "dob", "出生日期", "出生"],
+        &[
+            "date of birth",
+            "birth date",
+            "d.o.b.",
+            "dob",
+            "date de naissance",
+            "出生日期",
+            "出生",
+        ],
     ),
-    ("place_of_birth", &["place of birth", "出生地点", "出生地"]),
-    ("sex", &["sex", "gender", "性别"]),
-    ("nationality", &["nationality", "国籍"]),
+    (
+        "place_of_birth",
+        &["place of birth", "lieu de naissance", "出生地点", "出生地"],
+    ),
+    ("sex", &["sex", "gender", "sexe", "性别"]),
+    ("nationality", &["nationality", "nationalité", "国籍"]),
     ("ethnicity", &["民族"]),
     (
         "id_number",
@@ -35,13 +50,20 @@ const LABELS: &[(&str, &[&str])] = &[
             "nric no",
         ],
     ),
+    ("document_number", &["document number", "document no.", "document no"]),
     (
         "passport_number",
         &["passport number", "passport no.", "passport no", "护照号码"],
     ),
     (
         "date_of_issue",
-        &["date of issue", "issue date", "issued on", "签发日期"],
+        &[
+            "date of issue",
+            "issue date",
+            "issued on",
+            "date de délivrance",
+            "签发日期",
+        ],
     ),
     (
         "date_of_expiry",
@@ -50,11 +72,15 @@ const LABELS: &[(&str, &[&str])] = &[
             "expiry date",
             "expiration date",
             "valid until",
+            "date d'expiration",
             "有效期至",
         ],
     ),
     ("validity", &["有效期限"]),
-    ("issuing_authority", &["issuing authority", "签发机关"]),
+    (
+        "issuing_authority",
+        &["issuing authority", "authority", "autorité", "签发机关"],
+    ),
     (
         "invoice_number",
         &[
@@ -65,6 +91,13 @@ const LABELS: &[(&str, &[&str])] = &[
             "receipt no.",
             "receipt no",
             "bill no",
+            "inv no.",
+            "inv no",
+            "inv#",
+            "bill#",
+            "doc no.",
+            "doc no",
+            "tax invoice no",
             "发票号码",
         ],
     ),
@@ -99,31 +132,86 @@ fn is_date_field(name: &str) -> bool {
 
 /// The label `text` starts with: its field name and the text after it (past any
 /// colon). An English label must end at a word boundary; without a colon, a
-/// label alone or followed by its value both count.
+/// label alone or followed by its value both count. A bilingual label ("Surname /
+/// Nom", "姓名 Name", "Nom / Surname") is one label, never a label and its value.
 fn label_at_start(text: &str) -> Option<(&'static str, &str)> {
+    let (name, rest) = match label_word_at_start(text) {
+        Some((name, rest)) => (name, skip_second_language(name, rest.trim_start())),
+        None => label_after_unknown_first_language(text)?,
+    };
+    let (colon, rest) = match rest.strip_prefix([':', '：']) {
+        Some(r) => (true, r.trim_start()),
+        None => (false, rest),
+    };
+    // "Total 12.50" and "Name Jane" are pairs; "Date of the meeting" is not.
+    let latin = !text.chars().next().is_some_and(is_cjk);
+    if latin && !colon && !rest.is_empty() && rest.chars().next().is_some_and(char::is_lowercase) {
+        return None;
+    }
+    Some((name, rest))
+}
+
+/// The label `text` begins with, and the text right after it.
+fn label_word_at_start(text: &str) -> Option<(&'static str, &str)> {
     let lower = text.to_lowercase();
     LABELS_BY_LENGTH.iter().find_map(|(label, name)| {
         if !lower.starts_with(label) {
             return None;
         }
-        // Lower-casing can change byte lengths only outside ASCII; labels are
-        // ASCII or Chinese, so the byte offset carries over.
+        // Lower-casing can change byte lengths only outside ASCII (é is two bytes in
+        // both cases, as are the Chinese labels), so the byte offset carries over.
         let rest = text.get(label.len()..)?;
-        let ascii = label.is_ascii();
-        if ascii && rest.chars().next().is_some_and(|c| c.is_alphanumeric()) {
-            return None;
-        }
-        let rest = rest.trim_start();
-        let (colon, rest) = match rest.strip_prefix([':', '：']) {
-            Some(r) => (true, r.trim_start()),
-            None => (false, rest),
-        };
-        // "Total 12.50" and "Name Jane" are pairs; "Date of the meeting" is not.
-        if ascii && !colon && !rest.is_empty() && rest.chars().next().is_some_and(char::is_lowercase) {
+        // A label ending in a letter or digit must end a word ("nom" is not "Nombre");
+        // "INV#123" and Chinese labels run straight into their values.
+        let ends_in_word = label.ends_with(|c: char| c.is_alphanumeric()) && !label.chars().any(is_cjk);
+        if ends_in_word && rest.chars().next().is_some_and(|c| c.is_alphanumeric()) {
             return None;
         }
         Some((*name, rest))
     })
+}
+
+fn is_cjk(c: char) -> bool {
+    ('\u{4e00}'..='\u{9fff}').contains(&c)
+}
+
+/// Passes over a label's second language after its first: the same field's label
+/// ("姓名 Name", "Sex / Sexe"), or after a slash the words up to the colon, or
+/// else up to the first word with a digit ("Total / Totaal 12.50"), or the whole
+/// rest when there is none (the value is then beside or below).
+fn skip_second_language<'t>(name: &str, rest: &'t str) -> &'t str {
+    let (slashed, after) = match rest.strip_prefix(['/', '／', '|']) {
+        Some(r) => (true, r.trim_start()),
+        None => (false, rest),
+    };
+    if let Some((other, tail)) = label_word_at_start(after)
+        && other == name
+    {
+        return tail.trim_start();
+    }
+    if !slashed {
+        return rest;
+    }
+    if let Some(colon) = after.find([':', '：']) {
+        return &after[colon..];
+    }
+    after
+        .split_whitespace()
+        .find(|word| word.chars().any(|c| c.is_ascii_digit()))
+        .and_then(|word| after.find(word))
+        .map_or("", |start| &after[start..])
+}
+
+/// "Apellidos / Surname": a label we know after a slash, behind a first-language
+/// label we do not (a few words, no digits).
+fn label_after_unknown_first_language(text: &str) -> Option<(&'static str, &str)> {
+    let (first, after) = text.split_once(['/', '／'])?;
+    let short_label = first.split_whitespace().count() <= 3 && !first.chars().any(|c| c.is_ascii_digit());
+    if !short_label {
+        return None;
+    }
+    let (name, rest) = label_word_at_start(after.trim_start())?;
+    Some((name, rest.trim_start()))
 }
 
 /// The line that holds the value of the label on line `id`: the nearest line to
@@ -157,17 +245,12 @@ fn neighbour(lines: &[Line], id: usize, below: bool) -> Option<usize> {
 }
 
 static AMOUNT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"-?\d[\d,]*\.\d{2}\b").expect("valid"));
-static DATE_SHAPED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(\d{1,4}[-/.年]\d{1,2}[-/.月]\d{1,4}|\d{1,2}[\s-]*(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*[\s-]*\d{2,4})")
-        .expect("valid")
-});
-
 /// What a field's value must look like, or `None` if it is not what the label
 /// promises (then the line beside or below is tried): a date field needs a
 /// date, a total an amount (the last one on the line).
 fn shape_value(name: &str, value: &str) -> Option<(String, Option<String>)> {
     let value = value.trim_start_matches([':', '：', ' ']).trim();
-    if value.is_empty() {
+    if value.is_empty() || reads_as_a_label(value) {
         return None;
     }
     if is_date_field(name) {
@@ -187,21 +270,44 @@ fn shape_value(name: &str, value: &str) -> Option<(String, Option<String>)> {
     Some((value.to_owned(), None))
 }
 
-/// Whether three numbers could be a date in some order: two of them 1–12 or
-/// 1–31 and the other a year (so a phone number such as 1300-88-5200 is not).
-fn could_be_a_date(text: &str) -> bool {
-    let numbers: Vec<&str> = text
-        .split(|c: char| !c.is_ascii_digit())
-        .filter(|s| !s.is_empty())
-        .collect();
-    let [a, b, c] = numbers[..] else {
-        return false;
-    };
-    let small = |s: &str| s.len() <= 2 && s.parse::<u32>().is_ok_and(|v| (1..=31).contains(&v));
-    let month = |s: &str| s.len() <= 2 && s.parse::<u32>().is_ok_and(|v| (1..=12).contains(&v));
-    let year = |s: &str| s.len() == 2 || s.len() == 4;
-    (small(a) && small(b) && (month(a) || month(b)) && year(c))
-        || (c.len() <= 2 && a.len() == 4 && month(b) && small(c))
+/// Words that name what a field is, never what it holds: a "value" made of them
+/// is the next label of a form read in the wrong place ("/Last name", "IV Issue
+/// Date", "Registration Number" beside a surname).
+const LABEL_WORDS: &[&str] = &[
+    "number",
+    "name",
+    "names",
+    "surname",
+    "given",
+    "date",
+    "birth",
+    "place",
+    "type",
+    "code",
+    "category",
+    "height",
+    "signature",
+    "expiry",
+    "issue",
+    "nationality",
+    "sex",
+    "registration",
+    "nom",
+    "prénoms",
+    "lieu",
+    "taille",
+    "sexe",
+    "nationalité",
+];
+
+/// Whether a would-be value is a label instead: a second language's label after a
+/// slash, or words that name a field.
+pub fn reads_as_a_label(value: &str) -> bool {
+    let lower = value.to_lowercase();
+    value.starts_with(['/', '／'])
+        || lower
+            .split(|c: char| !c.is_alphanumeric())
+            .any(|word| LABEL_WORDS.contains(&word))
 }
 
 /// The label/value fields on the page, in reading order. A page with no
@@ -219,6 +325,7 @@ pub fn find_fields(lines: &[Line], in_table: &[bool]) -> Vec<Field> {
         line_ids: ids,
         verdict: None,
         read_as,
+        mismatch: None,
     };
     for (id, line) in lines.iter().enumerate() {
         let Some((name, rest)) = label_at_start(line.text.trim()) else {
@@ -245,85 +352,6 @@ pub fn find_fields(lines: &[Line], in_table: &[bool]) -> Vec<Field> {
     out
 }
 
-const MONTHS: [&str; 12] = [
-    "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
-];
-
-static YEAR_FIRST: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b(\d{4})\s*[-/.年]\s*(\d{1,2})\s*[-/.月]\s*(\d{1,2})(?:\s*日|\b)").expect("valid"));
-static NUMERIC: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"\b(\d{1,2})[-/.](\d{1,2})[-/.](\d{4}|\d{2})\b").expect("valid"));
-static DAY_MONTH_NAME: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(\d{1,2})(?:st|nd|rd|th)?[\s\-./]*(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?[\s\-./,]*(\d{4}|\d{2})\b")
-        .expect("valid")
-});
-static MONTH_NAME_DAY: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(
-        r"(?i)\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})\b",
-    )
-    .expect("valid")
-});
-static COMPACT: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^((?:19|20)\d{2})(\d{2})(\d{2})$").expect("valid"));
-
-fn iso(year: u32, month: u32, day: u32) -> Option<String> {
-    let leap = (year.is_multiple_of(4) && !year.is_multiple_of(100)) || year.is_multiple_of(400);
-    let days = match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return None,
-    };
-    (1..=days)
-        .contains(&day)
-        .then(|| format!("{year:04}-{month:02}-{day:02}"))
-}
-
-/// A two-digit year: 00–40 in this century, the rest in the last.
-fn full_year(digits: &str) -> Option<u32> {
-    let y: u32 = digits.parse().ok()?;
-    Some(match digits.len() {
-        2 if y <= 40 => 2000 + y,
-        2 => 1900 + y,
-        _ => y,
-    })
-}
-
-fn month_number(name: &str) -> Option<u32> {
-    let lower = name.to_lowercase();
-    MONTHS.iter().position(|m| *m == lower).map(|i| i as u32 + 1)
-}
-
-/// The first date in `text` in ISO 8601, if its order is certain: year first
-/// (2023-08-25, 2023年8月25日), a month by name (25 Aug 2023, Aug 25, 2023),
-/// eight digits (20230825), or day and month told apart by a day above 12
-/// (25/08/2023, 08/25/2023). 03/04/2023 could be either, so it gives none.
-pub fn find_date(text: &str) -> Option<String> {
-    let n = |s: &str| s.parse::<u32>().ok();
-    if let Some(c) = COMPACT.captures(text.trim()) {
-        return iso(n(&c[1])?, n(&c[2])?, n(&c[3])?);
-    }
-    if let Some(c) = YEAR_FIRST.captures(text) {
-        return iso(n(&c[1])?, n(&c[2])?, n(&c[3])?);
-    }
-    if let Some(c) = DAY_MONTH_NAME.captures(text) {
-        return iso(full_year(&c[3])?, month_number(&c[2])?, n(&c[1])?);
-    }
-    if let Some(c) = MONTH_NAME_DAY.captures(text) {
-        return iso(full_year(&c[3])?, month_number(&c[1])?, n(&c[2])?);
-    }
-    if let Some(c) = NUMERIC.captures(text) {
-        let (a, b, year) = (n(&c[1])?, n(&c[2])?, full_year(&c[3])?);
-        return match (a > 12, b > 12) {
-            (true, false) => iso(year, b, a),
-            (false, true) => iso(year, a, b),
-            _ if a == b => iso(year, a, b),
-            _ => None,
-        };
-    }
-    None
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -338,27 +366,6 @@ mod tests {
             .iter()
             .find(|f| f.name == name)
             .unwrap_or_else(|| panic!("no {name} in {fields:#?}"))
-    }
-
-    #[test]
-    fn dates_in_several_orders() {
-        assert_eq!(find_date("2023-08-25").as_deref(), Some("2023-08-25"));
-        assert_eq!(find_date("1990年1月2日").as_deref(), Some("1990-01-02"));
-        assert_eq!(find_date("2019.12.31").as_deref(), Some("2019-12-31"));
-        assert_eq!(find_date("25/08/2023").as_deref(), Some("2023-08-25"));
-        assert_eq!(find_date("08/25/2023").as_deref(), Some("2023-08-25"));
-        assert_eq!(find_date("15-01-18 10:42").as_deref(), Some("2018-01-15"));
-        assert_eq!(find_date("12 JAN 1974").as_deref(), Some("1974-01-12"));
-        assert_eq!(find_date("3rd March 2021").as_deref(), Some("2021-03-03"));
-        assert_eq!(find_date("Aug 5, 2023").as_deref(), Some("2023-08-05"));
-        assert_eq!(find_date("12-Sep-99").as_deref(), Some("1999-09-12"));
-        assert_eq!(find_date("19900102").as_deref(), Some("1990-01-02"));
-        // Day and month could be either way round: no guess.
-        assert_eq!(find_date("03/04/2023"), None);
-        assert_eq!(find_date("31/02/2023"), None, "no such day");
-        assert_eq!(find_date("Total 12.50"), None);
-        assert!(could_be_a_date("03/04/2023") && could_be_a_date("2023.1.2"));
-        assert!(!could_be_a_date("1300-88-5200"));
     }
 
     #[test]
@@ -408,6 +415,41 @@ mod tests {
             (id.value.as_str(), id.line_ids.as_slice()),
             ("11010519900102002X", &[4, 5][..])
         );
+    }
+
+    /// A passport's data page (ICAO 9303's specimen): English/French labels over
+    /// their values, and labels in the other order or with a Chinese twin.
+    #[test]
+    fn bilingual_labels_are_one_label_and_their_values_lie_below_or_beside() {
+        let lines = vec![
+            line("Surname / Nom", 40.0, 30.0, 200.0),
+            line("ERIKSSON", 40.0, 52.0, 160.0),
+            line("Given names/Prénoms", 40.0, 90.0, 240.0),
+            line("ANNA MARIA", 40.0, 112.0, 190.0),
+            line("Sexe / Sex", 40.0, 150.0, 140.0),
+            line("F", 40.0, 172.0, 60.0),
+            line("Nationality/Nationalité: UTOPIAN", 200.0, 150.0, 500.0),
+            line("Date of birth / Date de naissance", 40.0, 210.0, 330.0),
+            line("12 AUG 1974", 40.0, 232.0, 170.0),
+            line("Apellidos / Surname: GARCIA", 40.0, 290.0, 330.0),
+            line("Total / Totaal 12.50", 40.0, 370.0, 240.0),
+            line("姓名 Name", 40.0, 330.0, 140.0),
+            line("韩梅梅", 160.0, 330.0, 240.0),
+        ];
+        let f = find_fields(&lines, &[]);
+        let value = |name: &str| {
+            f.iter()
+                .filter(|x| x.name == name)
+                .map(|x| x.value.as_str())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(value("surname"), ["ERIKSSON", "GARCIA"], "{f:#?}");
+        assert_eq!(value("given_names"), ["ANNA MARIA"]);
+        assert_eq!(value("sex"), ["F"]);
+        assert_eq!(value("nationality"), ["UTOPIAN"]);
+        assert_eq!(value("date_of_birth"), ["1974-08-12"]);
+        assert_eq!(value("name"), ["韩梅梅"]);
+        assert_eq!(value("total"), ["12.50"]);
     }
 
     #[test]

@@ -5,8 +5,11 @@
 pub mod blocks;
 pub mod cn_id;
 pub mod contacts;
+pub mod crosscheck;
+pub mod dates;
 pub mod fields;
 pub mod mrz;
+pub mod receipt;
 pub mod table;
 
 use image::RgbImage;
@@ -87,7 +90,17 @@ fn extract_untimed(page: &mut Page, image: Option<&RgbImage>, level: Option<&Rgb
             }
         }
         page.fields.extend(fields::find_fields(&page.lines, &in_table));
+        let receipt = receipt::find_receipt_fields(&page.lines);
+        // Read as a whole receipt, these facts replace what a label or an address
+        // pattern alone found: the one amount due, and the same fact from the same lines.
+        page.fields.retain(|f| {
+            !receipt
+                .iter()
+                .any(|r| r.name == f.name && (f.name == "total" || r.line_ids.iter().any(|i| f.line_ids.contains(i))))
+        });
+        page.fields.extend(receipt);
     }
+    crosscheck::cross_check(&mut page.fields);
 }
 
 #[cfg(test)]
@@ -141,7 +154,7 @@ mod tests {
 
     #[test]
     fn a_page_without_fields_keeps_its_json_as_before() {
-        let mut p = page(&[("Total due 80.00", 0.99)]);
+        let mut p = page(&[("Pallets received: 12 of 12", 0.99)]);
         extract(&mut p, None, None, Extract::ALL);
         let json = serde_json::to_value(&p).expect("serialises");
         assert!(json.get("fields").is_none());

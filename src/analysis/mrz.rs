@@ -59,6 +59,7 @@ impl MrzReading {
                 line_ids: self.line_ids.clone(),
                 verdict: f.verdict,
                 read_as: None,
+                mismatch: None,
             })
             .collect()
     }
@@ -80,12 +81,7 @@ pub fn read_mrz(lines: &[Line]) -> Option<MrzReading> {
     if candidates.is_empty() {
         return None;
     }
-    let text: String = candidates
-        .iter()
-        .map(|(_, t)| t.as_str())
-        .collect::<Vec<_>>()
-        .join("\n");
-    let data = mrz::find_and_parse(&text).ok()?;
+    let data = best_zone(&candidates)?;
     let zone: Vec<String> = data.mrz_lines.lines().map(str::to_owned).collect();
     let line_ids = source_lines(&zone, &candidates);
     let checks = &data.checks;
@@ -148,6 +144,69 @@ pub fn read_mrz(lines: &[Line]) -> Option<MrzReading> {
         checks_total: checks.applicable(),
         line_ids,
     })
+}
+
+/// A zone has at most three lines; with one stray line beside them, every order of
+/// the candidates is tried (24), more would cost more than it finds.
+const MAX_REORDERED_LINES: usize = 4;
+
+/// The zone among the candidate lines: as read, when every check digit agrees.
+/// Otherwise the repairs the check digits can confirm are tried — a TD1 card's
+/// document code `I` read as `1` (`1<UTO…`, `1DD<<…`), and the lines in another
+/// order (a layout read out of order) — and the first reading they make valid is
+/// kept. When none is, the zone as read, with the verdicts of its checks.
+fn best_zone(candidates: &[(usize, String)]) -> Option<mrz::MrzData> {
+    let texts: Vec<&str> = candidates.iter().map(|(_, t)| t.as_str()).collect();
+    let as_read = mrz::find_and_parse(&texts.join("\n")).ok();
+    if as_read.as_ref().is_some_and(mrz::MrzData::valid) {
+        return as_read;
+    }
+    let repaired: Vec<String> = texts.iter().map(|t| repair_document_code(t)).collect();
+    let orders = if repaired.len() <= MAX_REORDERED_LINES {
+        orders(repaired.len())
+    } else {
+        vec![(0..repaired.len()).collect()]
+    };
+    orders
+        .into_iter()
+        .find_map(|order| {
+            let text: Vec<&str> = order.iter().map(|&i| repaired[i].as_str()).collect();
+            mrz::find_and_parse(&text.join("\n")).ok().filter(mrz::MrzData::valid)
+        })
+        .or(as_read)
+}
+
+/// A TD1 card's first line with its document code's `I` read as `1` turned back.
+/// TD1 codes begin with I, A or C, never a digit; the line is recognised by what
+/// follows the code (a letter or filler, then the issuing state's letters), which
+/// a TD1 second line (six digits of birth date) never has.
+fn repair_document_code(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let letter_or_filler = |b: &u8| b.is_ascii_uppercase() || *b == b'<';
+    match bytes {
+        [b'1', code, state @ ..]
+            if letter_or_filler(code) && state.len() >= 3 && state[..3].iter().all(letter_or_filler) =>
+        {
+            format!("I{}", &text[1..])
+        }
+        _ => text.to_owned(),
+    }
+}
+
+/// Every order of `0..n`, the given order first.
+fn orders(n: usize) -> Vec<Vec<usize>> {
+    if n == 0 {
+        return vec![Vec::new()];
+    }
+    let mut all = Vec::new();
+    for first in 0..n {
+        for rest in orders(n - 1) {
+            let mut order = vec![first];
+            order.extend(rest.into_iter().map(|i| if i >= first { i + 1 } else { i }));
+            all.push(order);
+        }
+    }
+    all
 }
 
 /// A field the zone prints in letters only (names and state codes: ICAO 9303 part 3
@@ -312,6 +371,60 @@ mod tests {
         assert_eq!(field(&reading, "given_names").value, "ANNA MARIA");
         assert_eq!(field(&reading, "nationality").value, "UTO");
         assert_eq!(field(&reading, "document_number").value, "L898902C3");
+    }
+
+    /// The Part 5 specimen card with its document code's I read as the digit 1.
+    #[test]
+    fn a_td1_card_whose_document_code_reads_as_a_digit_is_repaired() {
+        let page = lines(&[
+            "1<UTOD231458907<<<<<<<<<<<<<<<",
+            "7408122F1204159UTO<<<<<<<<<<<6",
+            "ERIKSSON<<ANNA<MARIA<<<<<<<<<<",
+        ]);
+        let reading = read_mrz(&page).expect("a zone");
+        assert_eq!(reading.format, "TD1");
+        assert!(reading.valid, "{reading:?}");
+        assert_eq!(field(&reading, "document_type").value, "I");
+        assert_eq!(field(&reading, "document_number").value, "D23145890");
+        assert_eq!(reading.line_ids, [0, 1, 2]);
+    }
+
+    #[test]
+    fn only_a_first_line_s_document_code_is_repaired() {
+        assert_eq!(
+            repair_document_code("1DD<<T220001293<<<<<<<<<<<<<<<"),
+            "IDD<<T220001293<<<<<<<<<<<<<<<"
+        );
+        // A TD1 second line of someone born in 2014, and a digit-led document number.
+        assert_eq!(
+            repair_document_code("1408122F1204159UTO<<<<<<<<<<<6"),
+            "1408122F1204159UTO<<<<<<<<<<<6"
+        );
+        assert_eq!(repair_document_code("1A2345678"), "1A2345678");
+    }
+
+    /// Zone lines read out of order (the name line first, the first line last) are
+    /// put back in the order their check digits confirm.
+    #[test]
+    fn zone_lines_read_out_of_order_are_reassembled() {
+        let page = lines(&[
+            "ERIKSSON<<ANNA<MARIA<<<<<<<<<<",
+            "7408122F1204159UTO<<<<<<<<<<<6",
+            "I<UTOD231458907<<<<<<<<<<<<<<<",
+        ]);
+        let reading = read_mrz(&page).expect("a zone");
+        assert!(reading.valid, "{reading:?}");
+        assert_eq!(field(&reading, "surname").value, "ERIKSSON");
+        assert_eq!(field(&reading, "date_of_birth").value, "1974-08-12");
+        let passport = read_mrz(&lines(&[
+            "L898902C36UTO7408122F1204159ZE184226B<<<<<10",
+            "P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<",
+        ]))
+        .expect("a zone");
+        assert!(passport.valid, "{passport:?}");
+        assert_eq!(field(&passport, "document_number").value, "L898902C3");
+        assert_eq!(orders(3)[0], [0, 1, 2]);
+        assert_eq!(orders(4).len(), 24);
     }
 
     #[test]

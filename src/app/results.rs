@@ -47,6 +47,13 @@ pub fn fields_panel(ui: &mut Ui, page: &Page, actions: &mut Vec<Action>) {
             format!("✖ {failed} field(s) fail their check digit"),
         );
     }
+    let mismatched = page.fields.iter().filter(|f| f.mismatch.is_some()).count();
+    if mismatched > 0 {
+        ui.colored_label(
+            palette::UNSURE,
+            format!("⚠ {mismatched} field(s) where the printed page and the zone disagree"),
+        );
+    }
     if ui.button("Copy all fields").clicked() {
         let text: Vec<String> = page
             .fields
@@ -82,8 +89,9 @@ pub fn fields_panel(ui: &mut Ui, page: &Page, actions: &mut Vec<Action>) {
 
 fn field_row(ui: &mut Ui, i: usize, field: &Field, actions: &mut Vec<Action>) {
     let title = field_title(&field.name);
-    let colour = match field.verdict {
-        Some(Verdict::Invalid) => Some(palette::CHECK_FAILED),
+    let colour = match (field.verdict, &field.mismatch) {
+        (Some(Verdict::Invalid), _) => Some(palette::CHECK_FAILED),
+        (_, Some(_)) => Some(palette::UNSURE),
         _ => None,
     };
     ui.label(RichText::new(&title).weak());
@@ -99,6 +107,9 @@ fn field_row(ui: &mut Ui, i: usize, field: &Field, actions: &mut Vec<Action>) {
     );
     if let Some(read) = &field.read_as {
         hover.push_str(&format!("\nprinted as “{read}”"));
+    }
+    if let Some(other) = &field.mismatch {
+        hover.push_str(&format!("\n⚠ disagrees: the {other}"));
     }
     match field.verdict {
         Some(Verdict::Invalid) => hover.push_str("\n✖ the check digit does not agree"),
@@ -125,6 +136,10 @@ fn field_row(ui: &mut Ui, i: usize, field: &Field, actions: &mut Vec<Action>) {
                 ui.colored_label(palette::CHECK_FAILED, "✖");
             }
             None => {}
+        }
+        if let Some(other) = &field.mismatch {
+            ui.colored_label(palette::UNSURE, "⚠")
+                .on_hover_text(format!("the {other}"));
         }
     });
 }

@@ -340,6 +340,7 @@ pub(super) mod tests {
             line_ids: vec![0],
             verdict: None,
             read_as: None,
+            mismatch: None,
         }
     }
 
