@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use crate::geometry::Quad;
+use crate::text::escape_html;
 
 /// How the page lies, as found by the engine.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
@@ -170,6 +171,26 @@ pub struct Field {
     pub mismatch: Option<String>,
 }
 
+impl Field {
+    /// A field read from `lines[line_ids]`, as confident as the least confident of
+    /// them, with no verdict, nothing printed otherwise and no disagreement yet.
+    pub fn from_lines(source: FieldSource, name: &str, value: String, line_ids: Vec<usize>, lines: &[Line]) -> Field {
+        Field {
+            source,
+            name: name.to_owned(),
+            value,
+            confidence: line_ids
+                .iter()
+                .filter_map(|&i| lines.get(i).map(|l| l.confidence))
+                .fold(1.0, f32::min),
+            line_ids,
+            verdict: None,
+            read_as: None,
+            mismatch: None,
+        }
+    }
+}
+
 /// How a table's grid was found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "kebab-case")]
@@ -323,22 +344,6 @@ impl Table {
         html.push_str("</table>");
         html
     }
-}
-
-/// Escapes the five characters HTML gives meaning to.
-pub fn escape_html(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for ch in text.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Where the time of one page went, in milliseconds.

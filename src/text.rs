@@ -1,9 +1,25 @@
-//! Facts about characters that several layers need.
+//! Facts about characters, and their escaping, that several layers need.
 
 /// Chinese, Japanese and full-width characters: written without spaces between them.
 pub fn is_cjk(c: char) -> bool {
     matches!(c as u32,
         0x3040..=0x30FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF | 0xFF00..=0xFFEF | 0x3000..=0x303F | 0x20000..=0x2FA1F)
+}
+
+/// Escapes the five characters HTML gives meaning to.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -18,5 +34,13 @@ mod tests {
         for c in ['a', 'é', '1', ' ', 'Я'] {
             assert!(!is_cjk(c), "{c}");
         }
+    }
+
+    #[test]
+    fn html_escaping_covers_the_five_special_characters() {
+        assert_eq!(
+            escape_html(r#"<a href="x">Tom & Jerry's</a>"#),
+            "&lt;a href=&quot;x&quot;&gt;Tom &amp; Jerry&#39;s&lt;/a&gt;"
+        );
     }
 }

@@ -128,14 +128,8 @@ fn page_country(lines: &[Line]) -> Option<country::Id> {
 
 fn field(name: &str, value: String, read_as: Option<String>, ids: &[usize], lines: &[Line]) -> Field {
     Field {
-        source: FieldSource::Contacts,
-        name: name.to_owned(),
-        value,
-        confidence: ids.iter().map(|&i| lines[i].confidence).fold(1.0, f32::min),
-        line_ids: ids.to_vec(),
-        verdict: None,
         read_as,
-        mismatch: None,
+        ..Field::from_lines(FieldSource::Contacts, name, value, ids.to_vec(), lines)
     }
 }
 

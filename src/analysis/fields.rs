@@ -9,6 +9,7 @@ use regex::Regex;
 use super::dates::{DATE_SHAPED, could_be_a_date, find_date};
 use crate::geometry::bounds;
 use crate::result::{Field, FieldSource, Line};
+use crate::text::is_cjk;
 
 /// Field names and the labels that introduce them, English and Chinese.
 const LABELS: &[(&str, &[&str])] = &[
@@ -171,10 +172,6 @@ fn label_word_at_start(text: &str) -> Option<(&'static str, &str)> {
     })
 }
 
-fn is_cjk(c: char) -> bool {
-    ('\u{4e00}'..='\u{9fff}').contains(&c)
-}
-
 /// Passes over a label's second language after its first: the same field's label
 /// ("姓名 Name", "Sex / Sexe"), or after a slash the words up to the colon, or
 /// else up to the first word with a digit ("Total / Totaal 12.50"), or the whole
@@ -318,14 +315,8 @@ pub fn find_fields(lines: &[Line], in_table: &[bool]) -> Vec<Field> {
     let tabled = |id: usize| in_table.get(id).copied().unwrap_or(false);
     let mut out = Vec::new();
     let field = |name: &str, (value, read_as): (String, Option<String>), ids: Vec<usize>| Field {
-        source: FieldSource::Fields,
-        name: name.to_owned(),
-        value,
-        confidence: ids.iter().map(|&i| lines[i].confidence).fold(1.0, f32::min),
-        line_ids: ids,
-        verdict: None,
         read_as,
-        mismatch: None,
+        ..Field::from_lines(FieldSource::Fields, name, value, ids, lines)
     };
     for (id, line) in lines.iter().enumerate() {
         let Some((name, rest)) = label_at_start(line.text.trim()) else {

@@ -44,22 +44,11 @@ impl MrzReading {
     /// The zone's fields as page fields, each carrying the zone's lines and the
     /// lowest confidence among them.
     pub fn to_fields(&self, lines: &[Line]) -> Vec<Field> {
-        let confidence = self
-            .line_ids
-            .iter()
-            .filter_map(|&i| lines.get(i).map(|l| l.confidence))
-            .fold(1.0_f32, f32::min);
         self.fields
             .iter()
             .map(|f| Field {
-                source: FieldSource::Mrz,
-                name: f.name.clone(),
-                value: f.value.clone(),
-                confidence,
-                line_ids: self.line_ids.clone(),
                 verdict: f.verdict,
-                read_as: None,
-                mismatch: None,
+                ..Field::from_lines(FieldSource::Mrz, &f.name, f.value.clone(), self.line_ids.clone(), lines)
             })
             .collect()
     }

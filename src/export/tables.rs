@@ -1,7 +1,8 @@
 //! Tables out of the results: CSV (every table, merged cells in their top-left
 //! slot) and HTML (each page's text in reading order with its tables in place).
 
-use crate::result::{Document, Table, escape_html};
+use crate::result::{Document, Table};
+use crate::text::escape_html;
 
 /// Every table of the documents as CSV. Several tables are separated by an empty
 /// record and each is headed by a record naming it (file · page · table).

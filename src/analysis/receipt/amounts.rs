@@ -175,7 +175,7 @@ pub(super) fn amounts(lines: &[Line]) -> Vec<Amount> {
             let row_start = label_ids.iter().copied().chain([i]).min().unwrap_or(i);
             if kind == AmountKind::Unlabelled
                 && let Some(above) = row_start.checked_sub(1)
-                && words(&lines[above].text).len() <= LABEL_WORDS
+                && words(&lines[above].text).len() <= MAX_LABEL_WORDS
                 && !row_has_amount(lines, above, along)
             {
                 let above_kind = classify(&lines[above].text);
@@ -214,7 +214,7 @@ fn is_money(text: &str, m: &regex::Captures) -> bool {
 
 /// Most words a label on its own line has ("TOTAL SALES (INCLUSIVE GST)"); more is
 /// a sentence ("Very well received. The old packs are…").
-const LABEL_WORDS: usize = 5;
+const MAX_LABEL_WORDS: usize = 5;
 
 /// Whether line `i` or a line on its row holds an amount.
 fn row_has_amount(lines: &[Line], i: usize, along: Point) -> bool {

@@ -30,16 +30,8 @@ pub fn find_receipt_fields(lines: &[Line]) -> Vec<Field> {
         return Vec::new();
     };
     let mut out = Vec::new();
-    let field = |name: &str, value: String, ids: Vec<usize>| Field {
-        source: FieldSource::Fields,
-        name: name.to_owned(),
-        value,
-        confidence: ids.iter().map(|&i| lines[i].confidence).fold(1.0, f32::min),
-        line_ids: ids,
-        verdict: None,
-        read_as: None,
-        mismatch: None,
-    };
+    let field =
+        |name: &str, value: String, ids: Vec<usize>| Field::from_lines(FieldSource::Fields, name, value, ids, lines);
     let header_end = header_end(lines);
     let company = company(lines, header_end);
     if let Some((id, name)) = &company {
