@@ -8,6 +8,7 @@ mod peer;
 mod report;
 mod rotate;
 mod score;
+mod work;
 
 use std::collections::HashMap;
 use std::io::Write;
@@ -177,6 +178,8 @@ pub fn run(options: &EvalOptions, out: &mut impl Write, errors: &mut impl Write)
         .map_err(EvalError::Report)?;
     }
     write!(out, "{}", report::report(&ours, &theirs, peer.is_some())).map_err(EvalError::Report)?;
+    let work: Vec<(String, work::WorkTally)> = ours.iter().map(|(name, t)| (name.clone(), t.work.clone())).collect();
+    write!(out, "{}", work::work_table(&work)).map_err(EvalError::Report)?;
     Ok(failed)
 }
 
@@ -237,6 +240,7 @@ fn read_subset(
                 for page in &doc.pages {
                     tally.inference_ms += page.timings.inference_ms;
                     tally.total_ms += page.timings.total_ms;
+                    tally.work.add(&page.timings);
                 }
                 let seconds = doc.pages.iter().map(|p| p.timings.total_ms).sum::<f64>() / 1000.0;
                 scored[i] = Some((score_page(&subset.samples[i].1, &predicted), seconds));

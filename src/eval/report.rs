@@ -4,6 +4,7 @@
 use std::collections::HashMap;
 
 use super::PageScore;
+use super::work::WorkTally;
 
 /// Per-subset sums.
 #[derive(Default)]
@@ -16,6 +17,8 @@ pub(super) struct Tally {
     /// Time inside ONNX Runtime sessions and in all, over the subset's pages.
     pub(super) inference_ms: f64,
     pub(super) total_ms: f64,
+    /// Stage times and model work, for the table of where the time goes.
+    pub(super) work: WorkTally,
 }
 
 impl Tally {
@@ -127,6 +130,7 @@ mod tests {
             cpu_seconds,
             inference_ms: 0.0,
             total_ms: 0.0,
+            work: WorkTally::default(),
         }
     }
 

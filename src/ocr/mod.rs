@@ -19,14 +19,13 @@ use std::path::Path;
 use std::time::Instant;
 
 use image::RgbImage;
-use ndarray::{Array4, Axis, Ix3};
+use ndarray::{Array4, Axis};
 
 use crate::assets;
 use crate::error::OcrError;
 use crate::imaging::{light_ink, resize};
 use crate::result::PageOrientation;
 use crate::result::{Line, StageTimings};
-use batch::{batches_by_width, crops_tensor, run_batches, split_wide_batches};
 use crop::LineCrop;
 use ctc::Charset;
 use model::{InferenceModel, OrtModel};
@@ -41,6 +40,10 @@ const REREAD_HEIGHT: f32 = 0.9;
 /// A page orientation the line classifier is less sure of than this is checked
 /// with the recogniser.
 const VERIFY_BELOW: f32 = 0.95;
+/// ... unless the lines, counted one by one, make it at least this likely that
+/// most of them read upright: a wrong turn then costs one page in a thousand,
+/// and a check costs the recogniser eight crops on every page.
+const LINES_SURE_ENOUGH: f32 = 0.999;
 /// Lines read both ways round to check a page orientation.
 const VERIFY_LINES: usize = 4;
 /// ... and only their first this-many heights: enough text to tell.
@@ -185,27 +188,28 @@ impl OcrEngine {
         Ok(text)
     }
 
-    /// Detection: returns boxes in image coordinates and the time inside the model.
+    /// Detection: returns boxes in image coordinates and the model work (passes, time inside).
     /// Each pass's probability map is added to `maps` when given.
     fn detect(
         &self,
         image: &RgbImage,
         mut maps: Option<&mut Vec<trace::DetectionMap>>,
-    ) -> Result<(Vec<detect::DetectedBox>, f64), OcrError> {
+    ) -> Result<(Vec<detect::DetectedBox>, ModelWork), OcrError> {
         let (w, h) = image.dimensions();
         let policy = &self.options.det_size;
-        let mut model_time = 0.0;
+        let mut work = ModelWork::default();
         let mut geometry = policy.geometry(w, h);
         if let Some(coarse) = policy.coarse_geometry(w, h) {
             let (boxes, t) = self.detect_at(image, &coarse, maps.as_deref_mut())?;
-            model_time += t;
+            work.add_run(t);
             match policy.refine(&boxes, &coarse, w, h) {
-                None => return Ok((boxes, model_time)),
+                None => return Ok((boxes, work)),
                 Some(second) => geometry = second,
             }
         }
         let (boxes, t) = self.detect_at(image, &geometry, maps)?;
-        Ok((boxes, model_time + t))
+        work.add_run(t);
+        Ok((boxes, work))
     }
 
     /// One detection pass at a given input geometry.
@@ -257,7 +261,7 @@ impl OcrEngine {
         image: &RgbImage,
         crops: &[LineCrop],
         found: PageOrientation,
-    ) -> Result<(PageOrientation, f64), OcrError> {
+    ) -> Result<(PageOrientation, ModelWork), OcrError> {
         // Quarter turn (clockwise, of the text) that `found` stands for.
         let quarter = (4 - found.direction as usize / 90) % 4;
         let mut candidates: Vec<(f32, LineCrop)> = crops
@@ -272,14 +276,14 @@ impl OcrEngine {
         candidates.sort_by(|a, b| b.0.total_cmp(&a.0));
         candidates.truncate(VERIFY_LINES);
         if candidates.is_empty() {
-            return Ok((found, 0.0));
+            return Ok((found, ModelWork::default()));
         }
         let both_ways: Vec<LineCrop> = candidates
             .iter()
             .map(|(_, c)| c.head(VERIFY_MAX_RATIO))
             .flat_map(|c| [c, c.rotated_180()])
             .collect();
-        let (decoded, model_time) = self.recognize(image, &both_ways)?;
+        let (decoded, work) = self.recognize(image, &both_ways)?;
         let (mut agree, mut total) = (0.0, 0.0);
         for (i, (width, _)) in candidates.iter().enumerate() {
             let (as_found, turned) = (&decoded[2 * i], &decoded[2 * i + 1]);
@@ -294,7 +298,7 @@ impl OcrEngine {
             }
         }
         if total == 0.0 {
-            return Ok((found, model_time));
+            return Ok((found, work));
         }
         let share = agree / total;
         let (direction, confidence) = if share >= 0.5 {
@@ -309,88 +313,29 @@ impl OcrEngine {
                 unsure: confidence < self.options.orientation_unsure_below,
                 ..found
             },
-            model_time,
+            work,
         ))
     }
+}
 
-    /// Line orientation: the probability that each crop reads upside down.
-    fn classify(&self, image: &RgbImage, crops: &[LineCrop]) -> Result<(Vec<f32>, f64), OcrError> {
-        let batches = batches_by_width(crops, self.options.cls_batch_size);
-        let (per_batch, model_time) = run_batches(&batches, self.batch_workers(), |batch| {
-            let input = crops_tensor(image, crops, batch, CLS_HEIGHT, CLS_WIDTH);
-            let t = Instant::now();
-            let mut model_done = None;
-            let mut verdicts: Result<Vec<f32>, Vec<usize>> = Err(Vec::new());
-            self.classifier.run(&input, &mut |output| {
-                model_done = Some(Instant::now());
-                verdicts = if output.shape() == [batch.len(), 2] {
-                    Ok((0..batch.len())
-                        .map(|slot| {
-                            let (p0, p180) = (output[[slot, 0]], output[[slot, 1]]);
-                            p180 / (p0 + p180).max(f32::MIN_POSITIVE)
-                        })
-                        .collect())
-                } else {
-                    Err(output.shape().to_vec())
-                };
-            })?;
-            let verdicts = verdicts.map_err(|shape| OcrError::UnexpectedOutput {
-                model: "line orientation",
-                shape,
-                expected: format!("[{}, 2]", batch.len()),
-            })?;
-            Ok((verdicts, model_time_until(t, model_done)))
-        })?;
-        let mut p_upside_down = vec![0.0; crops.len()];
-        for (batch, verdicts) in batches.iter().zip(per_batch) {
-            for (&i, p) in batch.iter().zip(verdicts) {
-                p_upside_down[i] = p;
-            }
-        }
-        Ok((p_upside_down, model_time))
-    }
+/// What one call of a stage cost: model runs (passes or batches), time inside
+/// the model, and for the recogniser its input columns, padding included, and
+/// the columns that hold the lines themselves.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct ModelWork {
+    pub model_ms: f64,
+    pub runs: u32,
+    /// Images or line crops given to the model.
+    pub inputs: u32,
+    pub columns: u64,
+    pub text_columns: u64,
+}
 
-    /// Recognition in width-sorted batches; results in the crops' order.
-    fn recognize(&self, image: &RgbImage, crops: &[LineCrop]) -> Result<(Vec<ctc::Decoded>, f64), OcrError> {
-        let min_ratio = self.options.rec_min_width as f32 / REC_HEIGHT as f32;
-        let classes = self.charset.num_classes();
-        let max_columns = self.rec_max_columns();
-        let batches = split_wide_batches(
-            batches_by_width(crops, self.options.batch_size),
-            |i| ((REC_HEIGHT as f32 * crops[i].aspect_ratio().max(min_ratio)) as usize).max(REC_HEIGHT),
-            max_columns,
-        );
-        let (per_batch, model_time) = run_batches(&batches, self.batch_workers(), |batch| {
-            let max_ratio = batch.iter().map(|&i| crops[i].aspect_ratio()).fold(min_ratio, f32::max);
-            let width = ((REC_HEIGHT as f32 * max_ratio) as usize).max(REC_HEIGHT);
-            let input = crops_tensor(image, crops, batch, REC_HEIGHT, width);
-            let t = Instant::now();
-            let mut model_done = None;
-            let mut decoded: Result<Vec<ctc::Decoded>, Vec<usize>> = Err(Vec::new());
-            self.recognizer.run(&input, &mut |output| {
-                model_done = Some(Instant::now());
-                decoded = match output.into_dimensionality::<Ix3>() {
-                    Ok(probs) if probs.shape()[0] == batch.len() && probs.shape()[2] == classes => {
-                        Ok(probs.outer_iter().map(|p| ctc::decode(p, &self.charset)).collect())
-                    }
-                    Ok(probs) => Err(probs.shape().to_vec()),
-                    Err(_) => Err(Vec::new()),
-                };
-            })?;
-            let decoded = decoded.map_err(|shape| OcrError::UnexpectedOutput {
-                model: "recognition",
-                shape,
-                expected: format!("[{}, T, {classes}]", batch.len()),
-            })?;
-            Ok((decoded, model_time_until(t, model_done)))
-        })?;
-        let mut results: Vec<ctc::Decoded> = vec![ctc::Decoded::default(); crops.len()];
-        for (batch, decoded) in batches.iter().zip(per_batch) {
-            for (&i, d) in batch.iter().zip(decoded) {
-                results[i] = d;
-            }
-        }
-        Ok((results, model_time))
+impl ModelWork {
+    fn add_run(&mut self, model_ms: f64) {
+        self.model_ms += model_ms;
+        self.runs += 1;
+        self.inputs += 1;
     }
 }
 
@@ -528,30 +473,6 @@ mod tests {
             engine().read(&img).expect("runs").trace.is_none(),
             "no trace unless asked"
         );
-    }
-
-    #[test]
-    fn batches_group_similar_widths() {
-        let crop = |w: f32| LineCrop {
-            corners: [crate::geometry::Point::default(); 4],
-            width: w,
-            height: 10.0,
-        };
-        let crops = vec![crop(100.0), crop(10.0), crop(50.0), crop(12.0)];
-        assert_eq!(batches_by_width(&crops, 2), vec![vec![1, 3], vec![2, 0]]);
-    }
-
-    #[test]
-    fn wide_batches_are_split_to_fit_the_output_budget() {
-        let widths = [100, 200, 300, 1000, 1000, 1000];
-        let batches = vec![vec![0, 1, 2], vec![3, 4, 5]];
-        // 2000 columns: three narrow lines fit (3 × 300); wide ones go two by two, then one.
-        assert_eq!(
-            split_wide_batches(batches, |i| widths[i], 2000),
-            vec![vec![0, 1, 2], vec![3, 4], vec![5]]
-        );
-        // A single line wider than the budget still gets a batch of its own.
-        assert_eq!(split_wide_batches(vec![vec![3]], |i| widths[i], 10), vec![vec![3]]);
     }
 
     /// Remembers the shape of the largest input it was given.

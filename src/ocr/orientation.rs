@@ -21,8 +21,13 @@ pub const SKEW_AGREEMENT_DEGREES: f32 = 3.0;
 /// Estimates the page's orientation from its line crops as cut (before any
 /// 0/180 turn) and the classifier's probability that each reads upside down.
 /// The evidence is soft: an unsure line votes a little for both ways.
-pub fn estimate(crops: &[LineCrop], p_upside_down: &[f32], unsure_below: f32) -> PageOrientation {
+///
+/// Also returns how sure the lines are, as lines and not length: the chance
+/// that most of them read the way found ([`majority_sure`]). Twenty lines of
+/// which two vote the other way settle a page; two lines of which one does not.
+pub fn estimate(crops: &[LineCrop], p_upside_down: &[f32], unsure_below: f32) -> (PageOrientation, f32) {
     let mut weight = [0f32; 4];
+    let mut votes = [0f32; 4];
     let mut residuals: [Vec<(f32, f32)>; 2] = Default::default();
     for (i, crop) in crops.iter().enumerate() {
         if crop.aspect_ratio() < MIN_VOTING_ASPECT {
@@ -34,16 +39,19 @@ pub fn estimate(crops: &[LineCrop], p_upside_down: &[f32], unsure_below: f32) ->
         let p = p_upside_down.get(i).copied().unwrap_or(0.0).clamp(0.0, 1.0);
         weight[q] += crop.width * (1.0 - p);
         weight[(q + 2) % 4] += crop.width * p;
+        votes[q] += 1.0 - p;
+        votes[(q + 2) % 4] += p;
         // The tilt is the same whichever way the line reads.
         residuals[q % 2].push((angle - quarter * 90.0, crop.width));
     }
     let total: f32 = weight.iter().sum();
     if total <= 0.0 {
-        return PageOrientation {
+        let found = PageOrientation {
             // Boxes but no line long enough to vote: say so.
             unsure: !crops.is_empty(),
             ..PageOrientation::default()
         };
+        return (found, 0.5);
     }
     let best = (0..4).max_by(|&a, &b| weight[a].total_cmp(&weight[b])).unwrap_or(0);
     let confidence = weight[best] / total;
@@ -51,7 +59,7 @@ pub fn estimate(crops: &[LineCrop], p_upside_down: &[f32], unsure_below: f32) ->
     let skew = weighted_median(along);
     let agree = |r: &&(f32, f32)| (r.0 - skew).abs() <= SKEW_AGREEMENT_DEGREES;
     let skew_lines = along.iter().filter(agree).count();
-    PageOrientation {
+    let found = PageOrientation {
         direction: ((4 - best) % 4) as u16 * 90,
         skew,
         confidence,
@@ -59,7 +67,38 @@ pub fn estimate(crops: &[LineCrop], p_upside_down: &[f32], unsure_below: f32) ->
         skew_lines,
         mixed: false,
         straightened: 0.0,
+    };
+    let against: f32 = votes.iter().sum::<f32>() - votes[best];
+    (found, majority_sure(votes[best], against))
+}
+
+/// The chance that more than half of a page's lines read one way, given `agree`
+/// lines voting for it and `against` voting otherwise (soft counts): with no
+/// prior knowledge of the share θ of lines reading that way, θ follows
+/// Beta(agree + 1, against + 1), and this is P(θ > ½), by Simpson's rule.
+pub fn majority_sure(agree: f32, against: f32) -> f32 {
+    // Enough steps that a peak as narrow as a thousand lines' is sampled finely.
+    const STEPS: usize = 2000;
+    let (a, b) = (f64::from(agree.max(0.0)), f64::from(against.max(0.0)));
+    // The log density up to a constant, at the interval's inner points; the ends
+    // carry no mass for positive counts and are left out (their log is -inf).
+    let log_density = |t: f64| a * t.ln() + b * (1.0 - t).ln();
+    let h = 1.0 / STEPS as f64;
+    let points: Vec<f64> = (1..STEPS).map(|i| log_density(i as f64 * h)).collect();
+    let peak = points.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let (mut above, mut all) = (0.0, 0.0);
+    for (k, lp) in points.iter().enumerate() {
+        let i = k + 1;
+        let simpson = if i % 2 == 1 { 4.0 } else { 2.0 };
+        let mass = simpson * (lp - peak).exp();
+        all += mass;
+        if 2 * i > STEPS {
+            above += mass;
+        } else if 2 * i == STEPS {
+            above += mass / 2.0;
+        }
     }
+    if all > 0.0 { (above / all) as f32 } else { 0.5 }
 }
 
 /// The quarter turn (0–3, clockwise) a crop reads along as cut.
@@ -145,7 +184,34 @@ mod tests {
     }
 
     fn estimate(crops: &[LineCrop], unsure_below: f32) -> PageOrientation {
-        super::estimate(crops, &vec![0.0; crops.len()], unsure_below)
+        super::estimate(crops, &vec![0.0; crops.len()], unsure_below).0
+    }
+
+    #[test]
+    fn many_agreeing_lines_settle_the_page_and_a_few_do_not() {
+        assert!(majority_sure(18.0, 2.0) > 0.999);
+        assert!(majority_sure(37.0, 10.0) > 0.999);
+        // One line for, one against: a coin toss.
+        assert!((majority_sure(1.0, 1.0) - 0.5).abs() < 1e-3);
+        // Beta(3, 1): P(θ > ½) = 1 − ½³ = 0.875.
+        assert!((majority_sure(2.0, 0.0) - 0.875).abs() < 1e-3);
+        assert!(majority_sure(2.0, 0.5) < 0.95);
+        assert!(majority_sure(0.0, 5.0) < 0.05);
+        // No votes at all: nothing known.
+        assert!((majority_sure(0.0, 0.0) - 0.5).abs() < 1e-3);
+    }
+
+    #[test]
+    fn the_page_is_as_sure_as_its_lines_agree() {
+        let many: Vec<LineCrop> = (0..20).map(|_| crop_at(0.0, 300.0)).collect();
+        let mut p = vec![0.0; 20];
+        p[0] = 1.0;
+        p[1] = 1.0;
+        let (found, sure) = super::estimate(&many, &p, 0.8);
+        assert_eq!(found.direction, 0);
+        assert!((found.confidence - 0.9).abs() < 1e-3 && sure > 0.999);
+        let (_, few) = super::estimate(&many[..2], &[0.0, 0.7], 0.8);
+        assert!(few < 0.95);
     }
 
     #[test]
@@ -153,7 +219,7 @@ mod tests {
         // Two lines cut reading left to right; the classifier thinks both are
         // probably upside down, though neither clears a 0.9 threshold.
         let crops = [crop_at(0.0, 300.0), crop_at(0.0, 300.0)];
-        let found = super::estimate(&crops, &[0.8, 0.85], 0.8);
+        let (found, _) = super::estimate(&crops, &[0.8, 0.85], 0.8);
         assert_eq!(found.direction, 180);
         assert!((found.confidence - 0.825).abs() < 1e-3);
     }

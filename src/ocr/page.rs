@@ -13,7 +13,7 @@ use image::RgbImage;
 
 use super::crop::LineCrop;
 use super::trace::{DetectionMap, PageTrace, PassTrace};
-use super::{OcrEngine, PageText, REREAD_HEIGHT, VERIFY_BELOW, ctc, ms, orientation};
+use super::{LINES_SURE_ENOUGH, ModelWork, OcrEngine, PageText, REREAD_HEIGHT, VERIFY_BELOW, ctc, ms, orientation};
 use crate::error::OcrError;
 use crate::geometry::{Affine, Quad, reading_order};
 use crate::result::{Line, PageOrientation, StageTimings};
@@ -89,6 +89,7 @@ impl OcrEngine {
             text.timings.detection_ms += timings.detection_ms;
             text.timings.orientation_ms += timings.orientation_ms;
             text.timings.inference_ms += timings.inference_ms;
+            text.timings.calls.add(&timings.calls);
             text.timings.total_ms = ms(started);
             return Ok(text);
         }
@@ -138,9 +139,10 @@ impl OcrEngine {
         timings: &mut StageTimings,
     ) -> Result<Vec<Candidate>, OcrError> {
         let t = Instant::now();
-        let (boxes, model_time) = self.detect(view.map_or(image, |v| v.0), maps)?;
+        let (boxes, work) = self.detect(view.map_or(image, |v| v.0), maps)?;
         timings.detection_ms = ms(t);
-        timings.inference_ms += model_time;
+        timings.inference_ms += work.model_ms;
+        timings.calls.detections += work.runs;
         Ok(boxes
             .iter()
             .map(|b| {
@@ -175,12 +177,13 @@ impl OcrEngine {
         }
         let t = Instant::now();
         let crops: Vec<LineCrop> = lines.iter().map(|c| c.crop).collect();
-        let (p, model_time) = self.classify(image, &crops)?;
+        let (p, work) = self.classify(image, &crops)?;
         for (line, p) in lines.iter_mut().zip(p) {
             line.p_upside_down = p;
         }
         timings.orientation_ms = ms(t);
-        timings.inference_ms += model_time;
+        timings.inference_ms += work.model_ms;
+        timings.calls.classifier_batches += work.runs;
         Ok(())
     }
 
@@ -196,15 +199,20 @@ impl OcrEngine {
     ) -> Result<PageOrientation, OcrError> {
         let seen: Vec<LineCrop> = lines.iter().map(|c| c.seen).collect();
         let p: Vec<f32> = lines.iter().map(|c| c.p_upside_down).collect();
-        let found = orientation::estimate(&seen, &p, self.options.orientation_unsure_below);
-        if !(verify && (found.direction != 0 || found.confidence < VERIFY_BELOW)) {
+        let (found, lines_sure) = orientation::estimate(&seen, &p, self.options.orientation_unsure_below);
+        // Upright is settled when nearly all the text's length agrees, or when so
+        // many lines agree that the few dissenting ones could hardly be most.
+        let settled = found.direction == 0 && (found.confidence >= VERIFY_BELOW || lines_sure >= LINES_SURE_ENOUGH);
+        if !verify || settled {
             return Ok(found);
         }
         let t = Instant::now();
         let crops: Vec<LineCrop> = lines.iter().map(|c| c.crop).collect();
-        let (checked, model_time) = self.verify_direction(image, &crops, found)?;
+        let (checked, work) = self.verify_direction(image, &crops, found)?;
         timings.orientation_ms += ms(t);
-        timings.inference_ms += model_time;
+        timings.inference_ms += work.model_ms;
+        timings.calls.orientation_checks += work.inputs;
+        count_columns(timings, &work);
         Ok(checked)
     }
 
@@ -258,8 +266,12 @@ impl OcrEngine {
         timings: &mut StageTimings,
     ) -> Result<Vec<ctc::Decoded>, OcrError> {
         let crops: Vec<LineCrop> = lines.iter().map(|c| c.crop).collect();
-        let (decoded, model_time) = self.recognize(image, &crops)?;
-        timings.inference_ms += model_time;
+        let (decoded, work) = self.recognize(image, &crops)?;
+        timings.inference_ms += work.model_ms;
+        timings.calls.first_reading_batches += work.runs;
+        timings.calls.lines_read += crops.len() as u32;
+        timings.calls.first_reading_text_columns += work.text_columns;
+        count_columns(timings, &work);
         Ok(decoded)
     }
 
@@ -316,8 +328,11 @@ impl OcrEngine {
         if lines.is_empty() {
             return Ok(Vec::new());
         }
-        let (again, model_time) = self.recognize(image, variants)?;
-        timings.inference_ms += model_time;
+        let (again, work) = self.recognize(image, variants)?;
+        timings.inference_ms += work.model_ms;
+        timings.calls.second_reading_batches += work.runs;
+        timings.calls.second_readings += variants.len() as u32;
+        count_columns(timings, &work);
         Ok(lines
             .iter()
             .zip(again)
@@ -330,6 +345,12 @@ impl OcrEngine {
             })
             .collect())
     }
+}
+
+/// Adds a recogniser call's input columns to the page's tally.
+fn count_columns(timings: &mut StageTimings, work: &ModelWork) {
+    timings.calls.recognised_columns += work.columns;
+    timings.calls.text_columns += work.text_columns;
 }
 
 /// Stage 4: a line the classifier is sure enough reads upside down is turned.

@@ -6,6 +6,9 @@ use serde::{Deserialize, Serialize};
 use crate::geometry::Quad;
 use crate::text::escape_html;
 
+mod timings;
+pub use timings::{ModelCalls, StageTimings};
+
 /// How the page lies, as found by the engine.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, Deserialize)]
 pub struct PageOrientation {
@@ -344,32 +347,6 @@ impl Table {
         html.push_str("</table>");
         html
     }
-}
-
-/// Where the time of one page went, in milliseconds.
-#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
-pub struct StageTimings {
-    /// Opening the file and decoding the page image.
-    #[serde(serialize_with = "rounded::millis")]
-    pub decode_ms: f64,
-    /// Detection: resize, model, post-processing.
-    #[serde(serialize_with = "rounded::millis")]
-    pub detection_ms: f64,
-    /// Line orientation: crops and model.
-    #[serde(serialize_with = "rounded::millis")]
-    pub orientation_ms: f64,
-    /// Recognition: crops, model, decoding.
-    #[serde(serialize_with = "rounded::millis")]
-    pub recognition_ms: f64,
-    /// Of the above, time spent inside the ONNX Runtime sessions.
-    #[serde(serialize_with = "rounded::millis")]
-    pub inference_ms: f64,
-    /// Tables and fields (`--extract`), after the reading.
-    #[serde(default, serialize_with = "rounded::millis")]
-    pub analysis_ms: f64,
-    /// The whole page, decode and analysis included.
-    #[serde(serialize_with = "rounded::millis")]
-    pub total_ms: f64,
 }
 
 /// Where a page's text came from.
