@@ -115,13 +115,15 @@ impl OcrEngine {
         Ok((p_upside_down, work))
     }
 
-    /// Recognition in width-sorted batches; results in the crops' order.
+    /// Recognition in width-sorted batches, each line padded to at least
+    /// `min_width`; results in the crops' order.
     pub(super) fn recognize(
         &self,
         image: &RgbImage,
         crops: &[LineCrop],
+        min_width: usize,
     ) -> Result<(Vec<ctc::Decoded>, ModelWork), OcrError> {
-        let min_ratio = self.options.rec_min_width as f32 / REC_HEIGHT as f32;
+        let min_ratio = min_width as f32 / REC_HEIGHT as f32;
         let classes = self.charset.num_classes();
         let max_columns = self.rec_max_columns();
         let batches = split_wide_batches(

@@ -283,7 +283,7 @@ impl OcrEngine {
             .map(|(_, c)| c.head(VERIFY_MAX_RATIO))
             .flat_map(|c| [c, c.rotated_180()])
             .collect();
-        let (decoded, work) = self.recognize(image, &both_ways)?;
+        let (decoded, work) = self.recognize(image, &both_ways, REC_MIN_WIDTH)?;
         let (mut agree, mut total) = (0.0, 0.0);
         for (i, (width, _)) in candidates.iter().enumerate() {
             let (as_found, turned) = (&decoded[2 * i], &decoded[2 * i + 1]);

@@ -1,5 +1,7 @@
 //! The engine's settings: what a caller may tune, and how work is spread over the cores.
 
+use super::REC_HEIGHT;
+#[cfg(doc)]
 use super::REC_MIN_WIDTH;
 use super::detect::{DbParams, DetSizePolicy};
 use crate::imaging::light_ink;
@@ -32,7 +34,9 @@ pub struct EngineOptions {
     pub batch_size: usize,
     /// Lines per orientation-classifier batch (fixed input size, so no padding cost).
     pub cls_batch_size: usize,
-    /// Narrowest recogniser input; short lines are padded to it.
+    /// Narrowest recogniser input of a line's first reading; short lines are
+    /// padded to it. Second readings (and the page-direction check) pad to the
+    /// width the model was trained at, [`REC_MIN_WIDTH`].
     pub rec_min_width: usize,
     /// Most bytes one recogniser output may take (`lines × steps × classes × 4`):
     /// batches of very wide lines are made smaller so that memory stays bounded.
@@ -71,7 +75,11 @@ impl Default for EngineOptions {
             reread_below: 0.9,
             batch_size: 6,
             cls_batch_size: 24,
-            rec_min_width: REC_MIN_WIDTH,
+            // A batch padded only to its widest line: on the evaluation sets, with
+            // doubtful lines read again at the trained width, as accurate on every
+            // subset as padding every line to 320 px, and 12% faster (a fifth of
+            // the recogniser's columns were padding).
+            rec_min_width: REC_HEIGHT,
             rec_output_budget: 48 << 20,
             page_orientation: true,
             deskew_above: DESKEW_ABOVE_DEGREES,

@@ -13,7 +13,9 @@ use image::RgbImage;
 
 use super::crop::LineCrop;
 use super::trace::{DetectionMap, PageTrace, PassTrace};
-use super::{LINES_SURE_ENOUGH, ModelWork, OcrEngine, PageText, REREAD_HEIGHT, VERIFY_BELOW, ctc, ms, orientation};
+use super::{
+    LINES_SURE_ENOUGH, ModelWork, OcrEngine, PageText, REC_MIN_WIDTH, REREAD_HEIGHT, VERIFY_BELOW, ctc, ms, orientation,
+};
 use crate::error::OcrError;
 use crate::geometry::{Affine, Quad, reading_order};
 use crate::result::{Line, PageOrientation, StageTimings};
@@ -266,7 +268,7 @@ impl OcrEngine {
         timings: &mut StageTimings,
     ) -> Result<Vec<ctc::Decoded>, OcrError> {
         let crops: Vec<LineCrop> = lines.iter().map(|c| c.crop).collect();
-        let (decoded, work) = self.recognize(image, &crops)?;
+        let (decoded, work) = self.recognize(image, &crops, self.options.rec_min_width)?;
         timings.inference_ms += work.model_ms;
         timings.calls.first_reading_batches += work.runs;
         timings.calls.lines_read += crops.len() as u32;
@@ -328,7 +330,7 @@ impl OcrEngine {
         if lines.is_empty() {
             return Ok(Vec::new());
         }
-        let (again, work) = self.recognize(image, variants)?;
+        let (again, work) = self.recognize(image, variants, REC_MIN_WIDTH)?;
         timings.inference_ms += work.model_ms;
         timings.calls.second_reading_batches += work.runs;
         timings.calls.second_readings += variants.len() as u32;
