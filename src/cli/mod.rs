@@ -232,7 +232,7 @@ pub struct EngineArgs {
     /// Lines per recognition batch (tuning).
     #[arg(long, hide = true)]
     batch_size: Option<usize>,
-    /// Narrowest recognition input in pixels (tuning).
+    /// Narrowest recognition input of a line's first reading, in pixels (tuning).
     #[arg(long, hide = true)]
     rec_min_width: Option<usize>,
     /// Detection: scale images down to this long side (tuning).

@@ -19,12 +19,14 @@ pub(super) struct WorkTally {
 
 impl WorkTally {
     pub(super) fn add(&mut self, t: &StageTimings) {
-        self.pages += 1;
-        self.detection_ms += t.detection_ms;
-        self.orientation_ms += t.orientation_ms;
-        self.recognition_ms += t.recognition_ms;
-        self.total_ms += t.total_ms;
-        self.calls.add(&t.calls);
+        self.merge(&WorkTally {
+            pages: 1,
+            detection_ms: t.detection_ms,
+            orientation_ms: t.orientation_ms,
+            recognition_ms: t.recognition_ms,
+            total_ms: t.total_ms,
+            calls: t.calls,
+        });
     }
 
     pub(super) fn merge(&mut self, other: &WorkTally) {
@@ -41,9 +43,11 @@ impl WorkTally {
     }
 
     /// The time of the least model work, per page: one detection pass, the
-    /// classifier as it ran, and each line recognised once with no padding. The
-    /// recogniser's time is taken as proportional to its input columns (its cost
-    /// grows with the width of the batch tensor), so the bound is an estimate.
+    /// orientation stage as it ran (the classifier, and the direction check when
+    /// it ran), and each line recognised once with no padding. The recogniser's
+    /// time is taken as proportional to its input columns (its cost grows with
+    /// the width of the batch tensor), and detection's as the mean of its passes
+    /// (a coarse pass is cheaper than a full one), so the bound is an estimate.
     pub(super) fn lower_bound_ms(&self) -> f64 {
         let c = &self.calls;
         let detection = if c.detections > 0 {

@@ -146,7 +146,8 @@ impl OcrEngine {
         self.detector.warm_up(&Array4::zeros((1, 3, side, side)))?;
         // Recognition: a full batch as wide as the output budget lets it be.
         let lines = self.options.batch_size.max(1);
-        let width = (self.rec_max_columns() / lines).max(self.options.rec_min_width);
+        // Second readings pad to the trained width even when first readings do not.
+        let width = (self.rec_max_columns() / lines).max(self.options.rec_min_width.max(REC_MIN_WIDTH));
         self.recognizer.warm_up(&Array4::zeros((lines, 3, REC_HEIGHT, width)))?;
         let lines = self.options.cls_batch_size.max(1);
         self.classifier
@@ -440,6 +441,34 @@ mod tests {
         assert!(page.lines[0].quad[0].y < page.lines[1].quad[0].y);
         assert!(page.lines.iter().all(|l| l.text.chars().all(|c| c == 'a')));
         assert!(page.timings.total_ms >= page.timings.inference_ms);
+        // The work behind it: one detector pass, one classifier batch, both lines read
+        // once in one batch (they are short), padded only to the wider of the two.
+        let calls = page.timings.calls;
+        assert_eq!((calls.detections, calls.classifier_batches), (1, 1), "{calls:?}");
+        assert_eq!((calls.lines_read, calls.first_reading_batches), (2, 1), "{calls:?}");
+        assert!(calls.first_reading_text_columns <= calls.text_columns, "{calls:?}");
+        assert!(calls.text_columns <= calls.recognised_columns, "{calls:?}");
+    }
+
+    #[test]
+    fn a_short_line_is_read_first_without_padding_to_the_trained_width() {
+        let mut img = RgbImage::from_pixel(160, 80, image::Rgb([255, 255, 255]));
+        for y in 30..50 {
+            for x in 20..60 {
+                img.put_pixel(x, y, image::Rgb([0, 0, 0]));
+            }
+        }
+        let calls = engine().read(&img).expect("fake models run").timings.calls;
+        // The fake recogniser is doubtful, so the line is read twice.
+        assert_eq!((calls.lines_read, calls.second_readings), (1, 1), "{calls:?}");
+        // A bar about twice as wide as tall: under 100 columns at the recogniser's
+        // height the first time, unpadded; the second reading at the trained 320.
+        assert!(calls.first_reading_text_columns < REC_MIN_WIDTH as u64 / 3, "{calls:?}");
+        assert_eq!(
+            calls.recognised_columns,
+            calls.first_reading_text_columns + REC_MIN_WIDTH as u64,
+            "{calls:?}"
+        );
     }
 
     #[test]

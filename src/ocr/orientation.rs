@@ -79,22 +79,35 @@ pub fn estimate(crops: &[LineCrop], p_upside_down: &[f32], unsure_below: f32) ->
 pub fn majority_sure(agree: f32, against: f32) -> f32 {
     // Enough steps that a peak as narrow as a thousand lines' is sampled finely.
     const STEPS: usize = 2000;
+    // Simpson's rule over each half on its own needs an even number of steps in each.
+    const _: () = assert!(STEPS.is_multiple_of(4));
     let (a, b) = (f64::from(agree.max(0.0)), f64::from(against.max(0.0)));
-    // The log density up to a constant, at the interval's inner points; the ends
-    // carry no mass for positive counts and are left out (their log is -inf).
-    let log_density = |t: f64| a * t.ln() + b * (1.0 - t).ln();
+    // The log density up to a constant; a count of zero contributes nothing (t⁰ = 1
+    // even at t = 0), a positive one makes its end of the interval -inf (no mass).
+    let term = |count: f64, t: f64| if count == 0.0 { 0.0 } else { count * t.ln() };
     let h = 1.0 / STEPS as f64;
-    let points: Vec<f64> = (1..STEPS).map(|i| log_density(i as f64 * h)).collect();
+    let points: Vec<f64> = (0..=STEPS)
+        .map(|i| {
+            let t = i as f64 * h;
+            term(a, t) + term(b, 1.0 - t)
+        })
+        .collect();
     let peak = points.iter().copied().fold(f64::NEG_INFINITY, f64::max);
     let (mut above, mut all) = (0.0, 0.0);
-    for (k, lp) in points.iter().enumerate() {
-        let i = k + 1;
-        let simpson = if i % 2 == 1 { 4.0 } else { 2.0 };
+    for (i, lp) in points.iter().enumerate() {
+        let simpson = if i == 0 || i == STEPS {
+            1.0
+        } else if i % 2 == 1 {
+            4.0
+        } else {
+            2.0
+        };
         let mass = simpson * (lp - peak).exp();
         all += mass;
         if 2 * i > STEPS {
             above += mass;
         } else if 2 * i == STEPS {
+            // The middle point ends one half and starts the other.
             above += mass / 2.0;
         }
     }

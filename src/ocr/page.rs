@@ -202,9 +202,12 @@ impl OcrEngine {
         let seen: Vec<LineCrop> = lines.iter().map(|c| c.seen).collect();
         let p: Vec<f32> = lines.iter().map(|c| c.p_upside_down).collect();
         let (found, lines_sure) = orientation::estimate(&seen, &p, self.options.orientation_unsure_below);
-        // Upright is settled when nearly all the text's length agrees, or when so
-        // many lines agree that the few dissenting ones could hardly be most.
-        let settled = found.direction == 0 && (found.confidence >= VERIFY_BELOW || lines_sure >= LINES_SURE_ENOUGH);
+        // Upright is settled when nearly all the text's length agrees, or when the
+        // page is not unsure and so many lines agree that the few dissenting ones
+        // could hardly be most (a page of lines each only 70% sure stays checked:
+        // the check is for a classifier wrong the same way on every line).
+        let settled = found.direction == 0
+            && (found.confidence >= VERIFY_BELOW || (!found.unsure && lines_sure >= LINES_SURE_ENOUGH));
         if !verify || settled {
             return Ok(found);
         }
@@ -213,8 +216,9 @@ impl OcrEngine {
         let (checked, work) = self.verify_direction(image, &crops, found)?;
         timings.orientation_ms += ms(t);
         timings.inference_ms += work.model_ms;
+        // Its time stays in the orientation stage, so its columns stay out of the
+        // recogniser's tally.
         timings.calls.orientation_checks += work.inputs;
-        count_columns(timings, &work);
         Ok(checked)
     }
 

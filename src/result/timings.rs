@@ -48,9 +48,11 @@ pub struct ModelCalls {
     pub second_readings: u32,
     /// Recogniser batches of those second readings.
     pub second_reading_batches: u32,
-    /// Line crops read to check the page's direction when the classifier was unsure.
+    /// Line crops read by the recogniser to check the page's direction, when the
+    /// classifier's lines leave it in doubt or say the page is turned.
     pub orientation_checks: u32,
-    /// Recogniser input columns of all readings, padding included.
+    /// Recogniser input columns of the first and second readings, padding included
+    /// (the direction check's are left out: its time is the orientation stage's).
     pub recognised_columns: u64,
     /// Of those, the columns that hold a line's own pixels (the rest is padding).
     pub text_columns: u64,
