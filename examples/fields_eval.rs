@@ -69,6 +69,7 @@ fn main() -> anyhow::Result<()> {
             fields: Vec::new(),
             tables: Vec::new(),
             warnings: Vec::new(),
+            regions: Vec::new(),
             timings: text.timings,
         };
         extract(&mut result, Some(&page.image), text.level_view.as_ref(), Extract::ALL);

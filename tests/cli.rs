@@ -364,3 +364,56 @@ fn debug_dir_holds_each_stage_of_a_page_read_upright() {
     }
     assert_eq!(texts(&readings).len(), 3);
 }
+
+/// A title over two columns of prose, as a paper or a newsletter sets them.
+fn two_column_page() -> image::RgbImage {
+    let mut img = image::RgbImage::from_pixel(1240, 1100, image::Rgb([255, 255, 255]));
+    common::draw_text(&mut img, "Harbour Authority Annual Review", 160.0, 80.0, 56.0);
+    let left = [
+        "The harbour handled more cargo",
+        "this year than in any year since",
+        "the new quay opened, and the",
+        "number of ships calling rose.",
+        "Most of the growth came from",
+        "container traffic to the north.",
+    ];
+    let right = [
+        "Passenger numbers fell slightly",
+        "after the ferry timetable changed",
+        "in spring, but recovered by the",
+        "summer and ended the year close",
+        "to the level of the year before",
+        "with two new routes announced.",
+    ];
+    for (i, (l, r)) in left.iter().zip(right).enumerate() {
+        let y = 240.0 + i as f32 * 46.0;
+        common::draw_text(&mut img, l, 60.0, y, 30.0);
+        common::draw_text(&mut img, r, 660.0, y, 30.0);
+    }
+    img
+}
+
+#[test]
+fn markdown_reads_a_title_then_each_column_to_its_end() {
+    let dir = temp_dir();
+    let img = save(&two_column_page(), dir.path(), "review.png");
+    let out = ocrdesk(&["ocr", "--format", "md", arg(&img)]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let md = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(md.starts_with("# Harbour Authority Annual Review\n\n"), "{md}");
+    let at = |s: &str| md.find(s).unwrap_or_else(|| panic!("{s:?} not in {md}"));
+    // The left column to its end, as one paragraph, before the right column starts.
+    assert!(at("container traffic") < at("Passenger numbers"), "{md}");
+    assert!(at("since the new quay") < at("container traffic"), "lines joined: {md}");
+    let json = ocrdesk(&["ocr", arg(&img)]);
+    let doc: serde_json::Value = serde_json::from_slice(&json.stdout).expect("JSON");
+    let regions = doc["pages"][0]["regions"].as_array().expect("regions");
+    assert_eq!(regions[0]["kind"], "title");
+    assert_eq!(regions[0]["order"], 0);
+    let off = ocrdesk(&["ocr", "--no-layout", arg(&img)]);
+    let doc: serde_json::Value = serde_json::from_slice(&off.stdout).expect("JSON");
+    assert!(
+        doc["pages"][0].get("regions").is_none(),
+        "--no-layout leaves regions out"
+    );
+}

@@ -1187,6 +1187,7 @@ fn build(kind: Kind, layout: Layout) -> Sheet {
             fields: Vec::new(),
             tables: Vec::new(),
             warnings: Vec::new(),
+            regions: Vec::new(),
             timings: StageTimings::default(),
         },
         drawing,

@@ -282,6 +282,7 @@ fn page_of(width: u32, height: u32, lines: Vec<Line>) -> Page {
         fields: Vec::new(),
         tables: Vec::new(),
         warnings: Vec::new(),
+        regions: Vec::new(),
         timings: StageTimings::default(),
     }
 }

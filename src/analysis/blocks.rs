@@ -146,6 +146,7 @@ mod tests {
             fields: Vec::new(),
             tables: Vec::new(),
             warnings: Vec::new(),
+            regions: Vec::new(),
             timings: StageTimings::default(),
         }
     }

@@ -8,6 +8,7 @@ pub mod contacts;
 pub mod crosscheck;
 pub mod dates;
 pub mod fields;
+pub mod layout;
 pub mod mrz;
 pub mod receipt;
 pub mod table;
@@ -123,6 +124,7 @@ mod tests {
             fields: Vec::new(),
             tables: Vec::new(),
             warnings: Vec::new(),
+            regions: Vec::new(),
             timings: StageTimings::default(),
         }
     }

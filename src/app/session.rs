@@ -318,6 +318,7 @@ mod tests {
                 fields: Vec::new(),
                 tables: Vec::new(),
                 warnings: Vec::new(),
+                regions: Vec::new(),
                 timings: StageTimings {
                     total_ms: 100.0,
                     ..StageTimings::default()

@@ -85,6 +85,10 @@ pub enum Format {
     Csv,
     /// Text and tables as a web page.
     Html,
+    /// Each page in reading order as Markdown: titles as headings, paragraphs,
+    /// tables as HTML tables in place; running headers, footers and page numbers
+    /// left out.
+    Md,
     /// Lines, and a sheet per table (merged cells merged).
     Xlsx,
     /// Searchable PDF (PDF/A-2b): each page's image with its text, invisible,
@@ -99,6 +103,7 @@ impl Format {
             Format::Txt => ExportFormat::Txt,
             Format::Csv => ExportFormat::Csv,
             Format::Html => ExportFormat::Html,
+            Format::Md => ExportFormat::Markdown,
             Format::Xlsx => ExportFormat::Xlsx,
             Format::Pdf => ExportFormat::Pdf,
         }
@@ -253,6 +258,10 @@ pub struct EngineArgs {
     /// Leave out text printed in light ink: watermarks, pale stamps.
     #[arg(long)]
     drop_watermarks: bool,
+    /// Leave out the page layout (regions, paragraphs, reading order across
+    /// columns): lines are read in rows, and the layout model is not loaded.
+    #[arg(long)]
+    no_layout: bool,
     /// Read every page as it lies, without finding its orientation (tuning).
     #[arg(long, hide = true)]
     no_page_orientation: bool,
@@ -291,6 +300,9 @@ impl EngineArgs {
         }
         if self.drop_watermarks {
             options.drop_light_text = true;
+        }
+        if self.no_layout {
+            options.layout = false;
         }
         if self.no_page_orientation {
             options.page_orientation = false;

@@ -3,7 +3,7 @@
 //! Page text is the lines row by row (top to bottom, each row left to right; not
 //! column by column, so that the order of truth and prediction never hangs on
 //! whether their boxes happen to part into columns alike: this scores reading,
-//! `benches/reading_order.py` scores the order) joined by spaces, lower-cased, with
+//! `benches/layout.py` scores the order) joined by spaces, lower-cased, with
 //! whitespace collapsed and spaces between CJK characters removed. CER is the
 //! character edit distance to the truth over the truth's length; word-F1 matches
 //! whitespace tokens (each CJK character a token) as a bag. Truth regions marked

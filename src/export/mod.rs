@@ -1,6 +1,7 @@
 //! Writers for results. Every file is written to a temporary file in the target
 //! folder and renamed into place, so a reader never sees half a file.
 
+mod markdown;
 pub mod pdf;
 mod tables;
 mod xlsx;
@@ -8,6 +9,7 @@ mod xlsx;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+pub use markdown::to_markdown;
 pub use tables::{to_csv, to_html};
 pub use xlsx::{COLUMNS as XLSX_COLUMNS, to_xlsx};
 
@@ -24,18 +26,21 @@ pub enum ExportFormat {
     Csv,
     /// Text and tables, laid out as on the page.
     Html,
+    /// Each page's reading flow: headings, paragraphs, tables in place.
+    Markdown,
     /// Searchable PDF: the page images with the text over them, invisible. Made
     /// by `pipeline::searchable`, which takes the pictures again from the files.
     Pdf,
 }
 
 impl ExportFormat {
-    pub const ALL: [ExportFormat; 6] = [
+    pub const ALL: [ExportFormat; 7] = [
         ExportFormat::Json,
         ExportFormat::Txt,
         ExportFormat::Xlsx,
         ExportFormat::Csv,
         ExportFormat::Html,
+        ExportFormat::Markdown,
         ExportFormat::Pdf,
     ];
 
@@ -46,6 +51,7 @@ impl ExportFormat {
             ExportFormat::Xlsx => "xlsx",
             ExportFormat::Csv => "csv",
             ExportFormat::Html => "html",
+            ExportFormat::Markdown => "md",
             ExportFormat::Pdf => "pdf",
         }
     }
@@ -58,6 +64,7 @@ impl ExportFormat {
             ExportFormat::Xlsx => "Excel workbook",
             ExportFormat::Csv => "CSV (tables)",
             ExportFormat::Html => "Web page",
+            ExportFormat::Markdown => "Markdown",
             ExportFormat::Pdf => "Searchable PDF",
         }
     }
@@ -114,6 +121,7 @@ pub fn render(docs: &[Document], format: ExportFormat) -> Result<Vec<u8>, Render
         ExportFormat::Xlsx => to_xlsx(docs)?,
         ExportFormat::Csv => to_csv(docs),
         ExportFormat::Html => to_html(docs).into_bytes(),
+        ExportFormat::Markdown => markdown::to_markdown(docs).into_bytes(),
         ExportFormat::Pdf => return Err(RenderError::NeedsPageImages),
     })
 }
@@ -333,6 +341,7 @@ mod tests {
             fields: Vec::new(),
             tables,
             warnings: Vec::new(),
+            regions: Vec::new(),
             timings: Default::default(),
         };
         let doc = Document {

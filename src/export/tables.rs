@@ -1,5 +1,5 @@
 //! Tables out of the results: CSV (every table, merged cells in their top-left
-//! slot) and HTML (each page's text in reading order with its tables in place).
+//! slot) and HTML (each page's reading flow with its tables in place).
 
 use crate::result::{Document, Table};
 use crate::text::escape_html;
@@ -41,8 +41,8 @@ pub(super) fn file_name(source: &str) -> String {
         .map_or_else(|| source.to_owned(), |n| n.to_string_lossy().into_owned())
 }
 
-/// The documents as one HTML page: per page, its lines in reading order as
-/// paragraphs, each table in place of its lines (where its first line was).
+/// The documents as one HTML page: per page, its reading flow (headings,
+/// paragraphs, each table in place of its lines).
 pub fn to_html(docs: &[Document]) -> String {
     let mut html = String::from(
         "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>OCR Desk export</title>\n\
@@ -53,29 +53,7 @@ pub fn to_html(docs: &[Document]) -> String {
         html.push_str(&format!("<h1>{}</h1>\n", escape_html(&file_name(&doc.source))));
         for page in &doc.pages {
             html.push_str(&format!("<h2>Page {}</h2>\n", page.index + 1));
-            // The table each line belongs to, if any.
-            let mut table_of = vec![None; page.lines.len()];
-            for (t, table) in page.tables.iter().enumerate() {
-                for cell in &table.cells {
-                    for &id in &cell.line_ids {
-                        if let Some(slot) = table_of.get_mut(id) {
-                            *slot = Some(t);
-                        }
-                    }
-                }
-            }
-            let mut written = vec![false; page.tables.len()];
-            for (line, table) in page.lines.iter().zip(&table_of) {
-                match table {
-                    Some(t) if !written[*t] => {
-                        written[*t] = true;
-                        html.push_str(&page.tables[*t].to_html());
-                        html.push('\n');
-                    }
-                    Some(_) => {}
-                    None => html.push_str(&format!("<p>{}</p>\n", escape_html(&line.text))),
-                }
-            }
+            html.push_str(&super::markdown::page_html(page));
         }
     }
     html.push_str("</body></html>\n");

@@ -8,6 +8,7 @@ mod batch;
 pub mod crop;
 pub mod ctc;
 pub mod detect;
+pub mod layout;
 pub mod model;
 pub mod options;
 pub mod orientation;
@@ -73,6 +74,8 @@ pub struct OcrEngine {
     classifier: Box<dyn InferenceModel>,
     recognizer: Box<dyn InferenceModel>,
     charset: Charset,
+    /// Proposes the page's blocks; `None` when [`EngineOptions::layout`] is off.
+    layout: Option<layout::LayoutModel>,
     options: EngineOptions,
 }
 
@@ -102,19 +105,31 @@ impl OcrEngine {
         let detector = OrtModel::load("detection", &det_path, det_threads, det_sessions, memory)?;
         let recognizer = OrtModel::load("recognition", &rec_path, 1, threads, memory)?;
         let classifier = OrtModel::load("line orientation", &cls_path, 1, threads, memory)?;
+        // One page at a time, like detection: every thread on one session.
+        let layout = if options.layout {
+            Some(layout::LayoutModel::load(
+                &path(assets::LAYOUT_MODEL)?,
+                threads,
+                memory,
+            )?)
+        } else {
+            None
+        };
         let dictionary = recognizer
             .metadata("character")?
             .ok_or_else(|| OcrError::ModelMetadata {
                 model: "recognition",
                 what: "`character` dictionary".into(),
             })?;
-        Ok(Self::with_models(
+        let mut engine = Self::with_models(
             Box::new(detector),
             Box::new(classifier),
             Box::new(recognizer),
             Charset::from_metadata(&dictionary),
             options,
-        ))
+        );
+        engine.layout = layout;
+        Ok(engine)
     }
 
     /// An engine over any models: fakes in tests, other runtimes later.
@@ -130,8 +145,32 @@ impl OcrEngine {
             classifier,
             recognizer,
             charset,
+            layout: None,
             options,
         }
+    }
+
+    /// The engine with a layout model (a fake in tests).
+    pub fn with_layout(mut self, layout: layout::LayoutModel) -> Self {
+        self.layout = Some(layout);
+        self
+    }
+
+    /// Whether the engine has a layout model ([`EngineOptions::layout`]).
+    pub fn has_layout(&self) -> bool {
+        self.layout.is_some()
+    }
+
+    /// The blocks the layout model proposes on `upright` (the page as the engine
+    /// read it, laid upright and level), in its pixels, and the milliseconds spent;
+    /// nothing when the engine has no layout model.
+    pub fn propose_layout(&self, upright: &RgbImage) -> Result<(Vec<crate::result::LayoutProposal>, f64), OcrError> {
+        let Some(model) = &self.layout else {
+            return Ok((Vec::new(), 0.0));
+        };
+        let started = Instant::now();
+        let (proposals, _) = model.propose(upright)?;
+        Ok((proposals, ms(started)))
     }
 
     pub fn options(&self) -> &EngineOptions {

@@ -19,6 +19,12 @@ use crate::error::OcrError;
 pub trait InferenceModel: Send + Sync {
     fn run(&self, input: &Array4<f32>, consume: &mut dyn FnMut(ArrayViewD<f32>)) -> Result<(), OcrError>;
 
+    /// Like [`InferenceModel::run`] for networks with several outputs (a detector's
+    /// heads, one per stride): all of them, in the model's output order.
+    fn run_all(&self, input: &Array4<f32>, consume: &mut dyn FnMut(&[ArrayViewD<f32>])) -> Result<(), OcrError> {
+        self.run(input, &mut |output| consume(&[output]))
+    }
+
     /// Runs `input` once on every session and drops the output, so that each has
     /// its working memory before the first real input.
     fn warm_up(&self, input: &Array4<f32>) -> Result<(), OcrError> {
@@ -129,12 +135,22 @@ impl OrtModel {
 }
 
 impl OrtModel {
-    /// One run of `input` on `session`, its output lent to `consume`.
+    /// One run of `input` on `session`, its first output lent to `consume`.
     fn run_on(
         &self,
         session: &mut Session,
         input: &Array4<f32>,
         consume: &mut dyn FnMut(ArrayViewD<f32>),
+    ) -> Result<(), OcrError> {
+        self.run_all_on(session, input, &mut |outputs| consume(outputs[0].view()))
+    }
+
+    /// One run of `input` on `session`, every output lent to `consume`.
+    fn run_all_on(
+        &self,
+        session: &mut Session,
+        input: &Array4<f32>,
+        consume: &mut dyn FnMut(&[ArrayViewD<f32>]),
     ) -> Result<(), OcrError> {
         let fail = |source: ort::Error| OcrError::Inference {
             model: self.name,
@@ -147,8 +163,11 @@ impl OrtModel {
             None => session.run(ort::inputs![tensor]),
         }
         .map_err(fail)?;
-        let array = outputs[0].try_extract_array::<f32>().map_err(fail)?;
-        consume(array);
+        let arrays = (0..outputs.len())
+            .map(|i| outputs[i].try_extract_array::<f32>())
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(fail)?;
+        consume(&arrays);
         Ok(())
     }
 }
@@ -156,6 +175,10 @@ impl OrtModel {
 impl InferenceModel for OrtModel {
     fn run(&self, input: &Array4<f32>, consume: &mut dyn FnMut(ArrayViewD<f32>)) -> Result<(), OcrError> {
         self.run_on(&mut self.acquire(), input, consume)
+    }
+
+    fn run_all(&self, input: &Array4<f32>, consume: &mut dyn FnMut(&[ArrayViewD<f32>])) -> Result<(), OcrError> {
+        self.run_all_on(&mut self.acquire(), input, consume)
     }
 
     fn warm_up(&self, input: &Array4<f32>) -> Result<(), OcrError> {

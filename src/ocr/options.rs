@@ -60,6 +60,9 @@ pub struct EngineOptions {
     pub trace: bool,
     /// How ONNX Runtime holds the memory of its inferences; see [`MemoryUse`].
     pub memory: MemoryUse,
+    /// Load the layout model, which proposes the page's blocks (paragraphs, titles,
+    /// tables, figures, headers) for its regions and reading order across columns.
+    pub layout: bool,
 }
 
 impl Default for EngineOptions {
@@ -89,6 +92,7 @@ impl Default for EngineOptions {
             light_ink: light_ink::DEFAULT_LIGHT_INK,
             trace: false,
             memory: MemoryUse::Fastest,
+            layout: true,
         }
     }
 }

@@ -18,7 +18,12 @@ use crate::geometry::reading_order::reading_order;
 use crate::guard;
 use crate::ocr::OcrEngine;
 use crate::ocr::trace::PageTrace;
-use crate::result::{Document, Line, Page, PageOrientation, StageTimings, TextSource};
+use crate::result::{Document, LayoutProposal, Line, Page, PageOrientation, StageTimings, TextSource};
+
+/// Fewest lines on a page for the layout model to run: two columns of three
+/// lines, the least that can be read in more than one order (as
+/// `geometry::columns` counts columns).
+const LAYOUT_MIN_LINES: usize = 6;
 
 /// Why a file could not be read.
 #[derive(Debug, thiserror::Error)]
@@ -50,7 +55,18 @@ pub fn analyse(path: &Path, read: &mut PageRead, extract: Extract) {
     #[cfg(not(debug_assertions))]
     let _ = path;
     let level = read.level_view.take();
+    let proposals = read.layout.take();
+    if let Some(proposals) = &proposals {
+        let started = Instant::now();
+        analysis::layout::lay_out(&mut read.page, proposals);
+        let layout_ms = ms(started);
+        read.page.timings.layout_ms += layout_ms;
+        read.page.timings.total_ms += layout_ms;
+    }
     analysis::extract(&mut read.page, read.image.as_ref(), level.as_ref(), extract);
+    if proposals.is_some_and(|p| !p.is_empty()) {
+        analysis::layout::agree_on_tables(&mut read.page);
+    }
 }
 
 /// Test builds only: the analysis of the file named by `OCRDESK_TEST_PANIC_IN_ANALYSIS`
@@ -142,6 +158,10 @@ pub struct PageRead {
     pub level_view: Option<RgbImage>,
     /// What each stage of the engine produced, when its `trace` option is on.
     pub trace: Option<Box<PageTrace>>,
+    /// The blocks the layout model proposed on the page as the engine read it (none
+    /// on a text-layer page: its regions come from its lines); `None` when the
+    /// engine has no layout model. Taken by [`analyse`].
+    pub layout: Option<Vec<LayoutProposal>>,
     /// Position among the selected pages (0-based) and how many were selected.
     pub position: usize,
     pub selected: usize,
@@ -172,9 +192,18 @@ fn read_pages_unguarded(
     let mut each_page = |source: document::SourcePage| {
         let decode_ms = ms(opened);
         let read = match source.content {
-            PageContent::Image(image) => engine.read(&image).map(|mut text| {
+            PageContent::Image(image) => engine.read(&image).and_then(|mut text| {
                 let trace = text.trace.take();
                 let level_view = text.level_view.take();
+                // A page of a few lines (a street sign, a label) has one way to read
+                // it; its regions come from its lines without the model's time.
+                let (proposals, layout_ms) = if text.lines.len() >= LAYOUT_MIN_LINES {
+                    engine.propose_layout(level_view.as_ref().unwrap_or(&image))?
+                } else {
+                    (Vec::new(), 0.0)
+                };
+                text.timings.layout_ms = layout_ms;
+                text.timings.total_ms += layout_ms;
                 let page = Page {
                     index: source.index,
                     width: image.width(),
@@ -185,17 +214,20 @@ fn read_pages_unguarded(
                     fields: Vec::new(),
                     tables: Vec::new(),
                     warnings: source.warnings,
+                    regions: Vec::new(),
                     timings: text.timings,
                 };
-                (page, Some(image), level_view, trace)
+                let layout = engine.has_layout().then_some(proposals);
+                Ok((page, Some(image), level_view, trace, layout))
             }),
             PageContent::Text(mut layer) => {
                 let image = layer.image.take();
-                Ok((text_layer_page(source.index, layer), image, None, None))
+                let layout = engine.has_layout().then(Vec::new);
+                Ok((text_layer_page(source.index, layer), image, None, None, layout))
             }
         };
         match read {
-            Ok((mut page, image, level_view, trace)) => {
+            Ok((mut page, image, level_view, trace, layout)) => {
                 page.timings.decode_ms = decode_ms;
                 page.timings.total_ms += decode_ms;
                 let flow = on_page(PageRead {
@@ -203,6 +235,7 @@ fn read_pages_unguarded(
                     image,
                     level_view,
                     trace,
+                    layout,
                     position: source.position,
                     selected: source.selected,
                 });
@@ -251,6 +284,7 @@ fn text_layer_page(index: usize, layer: TextLayerPage) -> Page {
         fields: Vec::new(),
         tables: Vec::new(),
         warnings: Vec::new(),
+        regions: Vec::new(),
         timings: StageTimings::default(),
     }
 }

@@ -6,7 +6,9 @@ use serde::{Deserialize, Serialize};
 use crate::geometry::Quad;
 use crate::text::escape_html;
 
+mod layout;
 mod timings;
+pub use layout::{LayoutProposal, Region, RegionKind};
 pub use timings::{ModelCalls, StageTimings};
 
 /// How the page lies, as found by the engine.
@@ -77,6 +79,14 @@ pub struct Line {
     pub edited: bool,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ocr_text: Option<String>,
+    /// The page region the line belongs to (an index into `regions`); left out
+    /// when the page's layout was not analysed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub region: Option<usize>,
+    /// The paragraph the line belongs to, counted from 0 in reading order over
+    /// the page; left out for lines outside paragraphs (titles, tables, headers).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub paragraph: Option<usize>,
 }
 
 impl Line {
@@ -90,6 +100,8 @@ impl Line {
             upside_down: false,
             edited: false,
             ocr_text: None,
+            region: None,
+            paragraph: None,
         }
     }
 
@@ -380,6 +392,11 @@ pub struct Page {
     /// early: the bottom 40% of the image is blank"); left out when none.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub warnings: Vec<String>,
+    /// The page's blocks as a reader sees them (paragraphs, titles, tables,
+    /// figures, headers and footers), ordered by `order`; left out when the
+    /// layout was not analysed.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub regions: Vec<Region>,
     pub timings: StageTimings,
 }
 

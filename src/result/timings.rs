@@ -20,6 +20,9 @@ pub struct StageTimings {
     /// Of the above, time spent inside the ONNX Runtime sessions.
     #[serde(serialize_with = "super::rounded::millis")]
     pub inference_ms: f64,
+    /// The layout model and the page's regions built from what it proposes.
+    #[serde(default, serialize_with = "super::rounded::millis")]
+    pub layout_ms: f64,
     /// Tables and fields (`--extract`), after the reading.
     #[serde(default, serialize_with = "super::rounded::millis")]
     pub analysis_ms: f64,

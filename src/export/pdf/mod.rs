@@ -458,6 +458,7 @@ mod tests {
             fields: Vec::new(),
             tables: Vec::new(),
             warnings: Vec::new(),
+            regions: Vec::new(),
             timings: StageTimings::default(),
         }
     }

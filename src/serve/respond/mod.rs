@@ -327,6 +327,7 @@ pub(super) mod tests {
             fields: Vec::new(),
             tables: Vec::new(),
             warnings: Vec::new(),
+            regions: Vec::new(),
             timings: StageTimings::default(),
         }
     }

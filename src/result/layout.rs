@@ -1,0 +1,144 @@
+//! The page's layout: the blocks a layout model proposes, and the regions a reader
+//! sees (a paragraph, a title, a caption, a table, a figure), in reading order.
+
+use serde::{Deserialize, Serialize};
+
+use crate::geometry::Quad;
+
+/// What a region is, in the cloud's smart-document vocabulary.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RegionKind {
+    Title,
+    SubTitle,
+    Text,
+    Header,
+    Footer,
+    PageNumber,
+    Image,
+    ImageCaption,
+    Table,
+    TableCaption,
+    Formula,
+    Reference,
+    Footnote,
+    Stamp,
+}
+
+impl RegionKind {
+    /// The kind for one of the CDLA layout classes (`text`, `title`, `figure`,
+    /// `figure_caption`, `table`, `table_caption`, `header`, `footer`, `reference`,
+    /// `equation`), as the model's metadata names them.
+    pub fn from_cdla(class: &str) -> Option<Self> {
+        Some(match class {
+            "text" => Self::Text,
+            "title" => Self::Title,
+            "figure" => Self::Image,
+            "figure_caption" => Self::ImageCaption,
+            "table" => Self::Table,
+            "table_caption" => Self::TableCaption,
+            "header" => Self::Header,
+            "footer" => Self::Footer,
+            "reference" => Self::Reference,
+            "equation" => Self::Formula,
+            _ => return None,
+        })
+    }
+
+    /// Whether the region is part of the page's reading flow: running headers,
+    /// footers and page numbers repeat on every page and are read apart.
+    pub fn in_flow(self) -> bool {
+        !matches!(self, Self::Header | Self::Footer | Self::PageNumber)
+    }
+
+    /// The name used in JSON and by the cloud (`sub_title`).
+    pub fn name(self) -> &'static str {
+        match self {
+            Self::Title => "title",
+            Self::SubTitle => "sub_title",
+            Self::Text => "text",
+            Self::Header => "header",
+            Self::Footer => "footer",
+            Self::PageNumber => "page_number",
+            Self::Image => "image",
+            Self::ImageCaption => "image_caption",
+            Self::Table => "table",
+            Self::TableCaption => "table_caption",
+            Self::Formula => "formula",
+            Self::Reference => "reference",
+            Self::Footnote => "footnote",
+            Self::Stamp => "stamp",
+        }
+    }
+}
+
+/// A block the layout model proposes: its kind, its box in page pixels (left,
+/// top, right, bottom) and the model's score.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LayoutProposal {
+    pub kind: RegionKind,
+    pub bounds: [f32; 4],
+    pub score: f32,
+}
+
+/// One block of the page as a reader sees it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Region {
+    pub kind: RegionKind,
+    /// Corners in source-image pixels: top-left, top-right, bottom-right, bottom-left.
+    #[serde(rename = "box", with = "super::quad_as_pairs")]
+    pub quad: Quad,
+    /// Position in the page's reading flow from 0; `None` for headers, footers
+    /// and page numbers.
+    pub order: Option<usize>,
+    /// The region's lines (indices into the page's lines), in reading order.
+    pub line_ids: Vec<usize>,
+    /// The layout model's score for the block, or how sure the rule that made
+    /// it is (regions built from lines alone), 0 to 1.
+    #[serde(serialize_with = "super::rounded::share")]
+    pub confidence: f32,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_cdla_class_has_a_kind_named_as_the_cloud_names_it() {
+        let classes = [
+            "text",
+            "title",
+            "figure",
+            "figure_caption",
+            "table",
+            "table_caption",
+            "header",
+            "footer",
+            "reference",
+            "equation",
+        ];
+        let names: Vec<_> = classes
+            .iter()
+            .map(|c| RegionKind::from_cdla(c).expect("known class").name())
+            .collect();
+        assert_eq!(
+            names,
+            [
+                "text",
+                "title",
+                "image",
+                "image_caption",
+                "table",
+                "table_caption",
+                "header",
+                "footer",
+                "reference",
+                "formula"
+            ]
+        );
+        assert_eq!(RegionKind::from_cdla("seal"), None);
+        let json = serde_json::to_value(RegionKind::SubTitle).expect("serialises");
+        assert_eq!(json, RegionKind::SubTitle.name());
+        assert!(!RegionKind::PageNumber.in_flow() && RegionKind::Text.in_flow());
+    }
+}
