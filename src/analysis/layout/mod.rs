@@ -38,9 +38,6 @@ const SUB_TITLE_RATIO: f32 = 0.85;
 /// of small print in one size vary by a third (descenders, a line of capitals), a
 /// heading is set half as large again or more.
 const LOOSE_SAME_SIZE_RATIO: f32 = 1.5;
-/// A block's next line starts within this many line heights below the last one:
-/// leading is at most about half a line, a paragraph break more.
-const LEADING_HEIGHTS: f32 = 0.8;
 /// A line this much taller than the page's usual line is set in a display size.
 const TITLE_HEIGHT_RATIO: f32 = 1.3;
 /// Running headers and footers sit within this share of the page's height from its
@@ -269,11 +266,12 @@ fn runs_of(boxes: &[Bounds], mut lines: Vec<usize>) -> Vec<Vec<usize>> {
 }
 
 /// Whether a line `next` continues the block whose last line is `last`: just below
-/// it (within [`LEADING_HEIGHTS`]), overlapping it across, in the same type size.
+/// it (within [`paragraphs::PARAGRAPH_GAP_RATIO`] line heights), overlapping it
+/// across, in the same type size.
 fn continues(last: &Bounds, next: &Bounds) -> bool {
     let (ha, hb) = (last[3] - last[1], next[3] - next[1]);
     let same_size = ha.max(hb) <= LOOSE_SAME_SIZE_RATIO * ha.min(hb);
-    let below = next[1] >= last[3] - ha * 0.5 && next[1] - last[3] <= LEADING_HEIGHTS * ha;
+    let below = next[1] >= last[3] - ha * 0.5 && next[1] - last[3] <= paragraphs::PARAGRAPH_GAP_RATIO * ha;
     let overlaps = next[0] < last[2] && last[0] < next[2];
     same_size && below && overlaps
 }

@@ -6,7 +6,7 @@ use super::order::Bounds;
 
 /// A gap between lines wider than this many line heights starts a paragraph:
 /// leading is at most about half a line, a paragraph break more.
-const PARAGRAPH_GAP_RATIO: f32 = 0.8;
+pub(super) const PARAGRAPH_GAP_RATIO: f32 = 0.8;
 /// Lines whose heights differ by more than this ratio are in different type sizes.
 const SAME_SIZE_RATIO: f32 = 1.3;
 /// A first line indented by at least this many line heights starts a paragraph:
