@@ -70,6 +70,8 @@ fn main() -> anyhow::Result<()> {
             tables: Vec::new(),
             warnings: Vec::new(),
             regions: Vec::new(),
+            seals: Vec::new(),
+            signatures: Vec::new(),
             timings: text.timings,
         };
         extract(&mut result, Some(&page.image), text.level_view.as_ref(), Extract::ALL);

@@ -213,6 +213,8 @@ fn an_open_passport_with_the_facing_page_upside_down_keeps_its_zone_valid() {
         tables: Vec::new(),
         warnings: Vec::new(),
         regions: Vec::new(),
+        seals: Vec::new(),
+        signatures: Vec::new(),
         timings: text.timings,
     };
     let lines: Vec<String> = p.lines.iter().map(|l| l.text.clone()).collect();

@@ -1188,6 +1188,8 @@ fn build(kind: Kind, layout: Layout) -> Sheet {
             tables: Vec::new(),
             warnings: Vec::new(),
             regions: Vec::new(),
+            seals: Vec::new(),
+            signatures: Vec::new(),
             timings: StageTimings::default(),
         },
         drawing,

@@ -283,6 +283,8 @@ fn page_of(width: u32, height: u32, lines: Vec<Line>) -> Page {
         tables: Vec::new(),
         warnings: Vec::new(),
         regions: Vec::new(),
+        seals: Vec::new(),
+        signatures: Vec::new(),
         timings: StageTimings::default(),
     }
 }

@@ -147,6 +147,8 @@ mod tests {
             tables: Vec::new(),
             warnings: Vec::new(),
             regions: Vec::new(),
+            seals: Vec::new(),
+            signatures: Vec::new(),
             timings: StageTimings::default(),
         }
     }

@@ -11,6 +11,7 @@ pub mod fields;
 pub mod layout;
 pub mod mrz;
 pub mod receipt;
+pub mod seals;
 pub mod table;
 
 use image::RgbImage;
@@ -125,6 +126,8 @@ mod tests {
             tables: Vec::new(),
             warnings: Vec::new(),
             regions: Vec::new(),
+            seals: Vec::new(),
+            signatures: Vec::new(),
             timings: StageTimings::default(),
         }
     }

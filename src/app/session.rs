@@ -319,6 +319,8 @@ mod tests {
                 tables: Vec::new(),
                 warnings: Vec::new(),
                 regions: Vec::new(),
+                seals: Vec::new(),
+                signatures: Vec::new(),
                 timings: StageTimings {
                     total_ms: 100.0,
                     ..StageTimings::default()

@@ -206,6 +206,8 @@ mod tests {
                 region(RegionKind::Image, Some(2), vec![4]),
                 region(RegionKind::PageNumber, None, vec![5]),
             ],
+            seals: Vec::new(),
+            signatures: Vec::new(),
             timings: StageTimings::default(),
         }
     }

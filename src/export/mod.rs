@@ -342,6 +342,8 @@ mod tests {
             tables,
             warnings: Vec::new(),
             regions: Vec::new(),
+            seals: Vec::new(),
+            signatures: Vec::new(),
             timings: Default::default(),
         };
         let doc = Document {

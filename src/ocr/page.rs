@@ -264,6 +264,22 @@ impl OcrEngine {
         Ok(text)
     }
 
+    /// Reads images that each hold one line of text, upright, left to right (a
+    /// seal's ring unwrapped): the text and the recogniser's confidence of each,
+    /// and the model time taken.
+    pub fn read_strips(&self, strips: &[RgbImage]) -> Result<(Vec<(String, f32)>, f64), OcrError> {
+        let mut read = Vec::with_capacity(strips.len());
+        let mut model_ms = 0.0;
+        for strip in strips {
+            let (w, h) = (strip.width() as f32, strip.height() as f32);
+            let crop = LineCrop::from_quad(&crate::geometry::axis_aligned(0.0, 0.0, w, h));
+            let (decoded, work) = self.recognize(strip, &[crop], self.options.rec_min_width)?;
+            model_ms += work.model_ms;
+            read.extend(decoded.into_iter().map(|d| (d.text, d.confidence)));
+        }
+        Ok((read, model_ms))
+    }
+
     /// Stage 5: every line read as it is now turned.
     pub fn recognise_lines(
         &self,

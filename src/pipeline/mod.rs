@@ -11,6 +11,7 @@ use std::ops::ControlFlow;
 
 use image::RgbImage;
 
+use crate::analysis::seals::FoundSeal;
 use crate::analysis::{self, Extract};
 use crate::document::{self, OpenOptions, PageContent, TextLayerPage};
 use crate::error::{DocumentError, OcrError};
@@ -18,7 +19,7 @@ use crate::geometry::reading_order::reading_order;
 use crate::guard;
 use crate::ocr::OcrEngine;
 use crate::ocr::trace::PageTrace;
-use crate::result::{Document, LayoutProposal, Line, Page, PageOrientation, StageTimings, TextSource};
+use crate::result::{Document, LayoutProposal, Line, Page, PageOrientation, Seal, StageTimings, TextSource};
 
 /// Fewest lines on a page for the layout model to run: two columns of three
 /// lines, the least that can be read in more than one order (as
@@ -56,6 +57,14 @@ pub fn analyse(path: &Path, read: &mut PageRead, extract: Extract) {
     let _ = path;
     let level = read.level_view.take();
     let proposals = read.layout.take();
+    if let Some(image) = read.image.as_ref() {
+        let lines = &read.page.lines;
+        for (seal, found) in read.page.seals.iter_mut().zip(&read.found_seals) {
+            seal.line_ids = (0..lines.len())
+                .filter(|&i| analysis::seals::owns_line(image, found, &lines[i].quad))
+                .collect();
+        }
+    }
     if let Some(proposals) = &proposals {
         let started = Instant::now();
         analysis::layout::lay_out(&mut read.page, proposals);
@@ -162,6 +171,8 @@ pub struct PageRead {
     /// on a text-layer page: its regions come from its lines); `None` when the
     /// engine has no layout model. Taken by [`analyse`].
     pub layout: Option<Vec<LayoutProposal>>,
+    /// The seals found on the page, as found (`page.seals` has what was read in them).
+    pub found_seals: Vec<FoundSeal>,
     /// Position among the selected pages (0-based) and how many were selected.
     pub position: usize,
     pub selected: usize,
@@ -204,6 +215,13 @@ fn read_pages_unguarded(
                 };
                 text.timings.layout_ms = layout_ms;
                 text.timings.total_ms += layout_ms;
+                let (found_seals, seals, seals_ms) = if engine.options().layout {
+                    read_seals(engine, &image)?
+                } else {
+                    (Vec::new(), Vec::new(), 0.0)
+                };
+                text.timings.seals_ms = seals_ms;
+                text.timings.total_ms += seals_ms;
                 let page = Page {
                     index: source.index,
                     width: image.width(),
@@ -215,19 +233,28 @@ fn read_pages_unguarded(
                     tables: Vec::new(),
                     warnings: source.warnings,
                     regions: Vec::new(),
+                    seals,
+                    signatures: Vec::new(),
                     timings: text.timings,
                 };
                 let layout = engine.has_layout().then_some(proposals);
-                Ok((page, Some(image), level_view, trace, layout))
+                Ok((page, Some(image), level_view, trace, layout, found_seals))
             }),
             PageContent::Text(mut layer) => {
                 let image = layer.image.take();
                 let layout = engine.has_layout().then(Vec::new);
-                Ok((text_layer_page(source.index, layer), image, None, None, layout))
+                Ok((
+                    text_layer_page(source.index, layer),
+                    image,
+                    None,
+                    None,
+                    layout,
+                    Vec::new(),
+                ))
             }
         };
         match read {
-            Ok((mut page, image, level_view, trace, layout)) => {
+            Ok((mut page, image, level_view, trace, layout, found_seals)) => {
                 page.timings.decode_ms = decode_ms;
                 page.timings.total_ms += decode_ms;
                 let flow = on_page(PageRead {
@@ -236,6 +263,7 @@ fn read_pages_unguarded(
                     level_view,
                     trace,
                     layout,
+                    found_seals,
                     position: source.position,
                     selected: source.selected,
                 });
@@ -259,6 +287,38 @@ fn read_pages_unguarded(
         Some(e) => Err(e),
         None => Ok(page_count),
     }
+}
+
+/// The seals on a page image and their ring text, and the time taken.
+fn read_seals(engine: &OcrEngine, image: &RgbImage) -> Result<(Vec<FoundSeal>, Vec<Seal>, f64), OcrError> {
+    let started = Instant::now();
+    let found = analysis::seals::find_seals(image);
+    let candidates: Vec<Vec<RgbImage>> = found.iter().map(|s| analysis::seals::ring_strips(image, s)).collect();
+    let to_read: Vec<RgbImage> = candidates.iter().flatten().cloned().collect();
+    let (read, _) = engine.read_strips(&to_read)?;
+    let mut read = read.into_iter();
+    let seals = found
+        .iter()
+        .zip(&candidates)
+        .map(|(f, strips)| {
+            // The surer of the candidate readings of the ring.
+            let (text, text_confidence) = read
+                .by_ref()
+                .take(strips.len())
+                .max_by(|a, b| a.1.total_cmp(&b.1))
+                .unwrap_or_default();
+            Seal {
+                quad: f.quad(image.width(), image.height()),
+                shape: f.shape,
+                colour: f.colour,
+                text,
+                confidence: f.outline,
+                text_confidence,
+                line_ids: Vec::new(),
+            }
+        })
+        .collect();
+    Ok((found, seals, ms(started)))
 }
 
 /// A page read from a PDF text layer: its lines in reading order, sure of every character.
@@ -285,6 +345,8 @@ fn text_layer_page(index: usize, layer: TextLayerPage) -> Page {
         tables: Vec::new(),
         warnings: Vec::new(),
         regions: Vec::new(),
+        seals: Vec::new(),
+        signatures: Vec::new(),
         timings: StageTimings::default(),
     }
 }

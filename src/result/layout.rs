@@ -46,9 +46,10 @@ impl RegionKind {
     }
 
     /// Whether the region is part of the page's reading flow: running headers,
-    /// footers and page numbers repeat on every page and are read apart.
+    /// footers and page numbers repeat on every page and are read apart; a
+    /// stamp's text is the seal's, not the document's.
     pub fn in_flow(self) -> bool {
-        !matches!(self, Self::Header | Self::Footer | Self::PageNumber)
+        !matches!(self, Self::Header | Self::Footer | Self::PageNumber | Self::Stamp)
     }
 
     /// The name used in JSON and by the cloud (`sub_title`).
@@ -95,6 +96,53 @@ pub struct Region {
     pub line_ids: Vec<usize>,
     /// The layout model's score for the block, or how sure the rule that made
     /// it is (regions built from lines alone), 0 to 1.
+    #[serde(serialize_with = "super::rounded::share")]
+    pub confidence: f32,
+}
+
+/// A seal's outline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum SealShape {
+    Round,
+    Oval,
+}
+
+/// The colour family of a seal's ink.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum InkColour {
+    Red,
+    Blue,
+}
+
+/// An official seal or stamp on the page: where it is, its ring text (read
+/// unwrapped along the ring), and the page lines printed inside it in its ink
+/// (the horizontal text, read as it is and kept out of the body text).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Seal {
+    #[serde(rename = "box", with = "super::quad_as_pairs")]
+    pub quad: Quad,
+    pub shape: SealShape,
+    pub colour: InkColour,
+    /// The ring text, empty when nothing legible runs along the ring.
+    pub text: String,
+    /// How surely this is a seal: the share of its outline found inked.
+    #[serde(serialize_with = "super::rounded::share")]
+    pub confidence: f32,
+    /// How surely the ring text is read (the recogniser's confidence).
+    #[serde(serialize_with = "super::rounded::share")]
+    pub text_confidence: f32,
+    pub line_ids: Vec<usize>,
+}
+
+/// A handwritten signature: ink strokes that are neither print nor a seal, and the
+/// label line that asks for it when there is one ("Signature", "签名").
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Signature {
+    #[serde(rename = "box", with = "super::quad_as_pairs")]
+    pub quad: Quad,
+    pub label_line_id: Option<usize>,
     #[serde(serialize_with = "super::rounded::share")]
     pub confidence: f32,
 }

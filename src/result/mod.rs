@@ -8,7 +8,7 @@ use crate::text::escape_html;
 
 mod layout;
 mod timings;
-pub use layout::{LayoutProposal, Region, RegionKind};
+pub use layout::{InkColour, LayoutProposal, Region, RegionKind, Seal, SealShape, Signature};
 pub use timings::{ModelCalls, StageTimings};
 
 /// How the page lies, as found by the engine.
@@ -397,6 +397,12 @@ pub struct Page {
     /// layout was not analysed.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub regions: Vec<Region>,
+    /// Official seals and stamps found on the page; left out when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub seals: Vec<Seal>,
+    /// Handwritten signatures found on the page; left out when none.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub signatures: Vec<Signature>,
     pub timings: StageTimings,
 }
 

@@ -23,6 +23,9 @@ pub struct StageTimings {
     /// The layout model and the page's regions built from what it proposes.
     #[serde(default, serialize_with = "super::rounded::millis")]
     pub layout_ms: f64,
+    /// Seals found and their ring text read.
+    #[serde(default, serialize_with = "super::rounded::millis")]
+    pub seals_ms: f64,
     /// Tables and fields (`--extract`), after the reading.
     #[serde(default, serialize_with = "super::rounded::millis")]
     pub analysis_ms: f64,

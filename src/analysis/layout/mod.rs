@@ -14,6 +14,7 @@
 
 pub mod order;
 pub mod paragraphs;
+mod stamps;
 
 use crate::geometry::reading_order::row_order;
 use crate::geometry::{Affine, Quad, axis_aligned, bounds, turn_map};
@@ -50,6 +51,8 @@ struct Draft {
     bounds: Bounds,
     lines: Vec<usize>,
     confidence: f32,
+    /// The seal (index in `page.seals`) a stamp region stands for.
+    seal: Option<usize>,
 }
 
 /// Puts the page's lines into regions and reading order. `proposals` are the layout
@@ -79,7 +82,9 @@ pub fn lay_out(page: &mut Page, proposals: &[LayoutProposal]) {
             dy > dx.abs()
         })
         .collect();
-    let mut drafts = from_proposals(&boxes, &downwards, proposals);
+    let (stamps, free) = stamps::stamp_drafts(page, &forward);
+    let mut drafts = from_proposals(&boxes, &downwards, proposals, &free);
+    drafts.extend(stamps);
     let loose: Vec<usize> = {
         let mut taken = vec![false; boxes.len()];
         drafts.iter().flat_map(|d| &d.lines).for_each(|&i| taken[i] = true);
@@ -123,7 +128,7 @@ pub fn agree_on_tables(page: &mut Page) {
 }
 
 /// Regions from the model's proposals, each with the lines it holds in their order.
-fn from_proposals(boxes: &[Bounds], downwards: &[bool], proposals: &[LayoutProposal]) -> Vec<Draft> {
+fn from_proposals(boxes: &[Bounds], downwards: &[bool], proposals: &[LayoutProposal], free: &[bool]) -> Vec<Draft> {
     let area = |b: &Bounds| (b[2] - b[0]).max(0.0) * (b[3] - b[1]).max(0.0);
     let covered = |outer: &Bounds, inner: &Bounds| {
         let w = (outer[2].min(inner[2]) - outer[0].max(inner[0])).max(0.0);
@@ -150,9 +155,10 @@ fn from_proposals(boxes: &[Bounds], downwards: &[bool], proposals: &[LayoutPropo
             bounds: p.bounds,
             lines: Vec::new(),
             confidence: p.score,
+            seal: None,
         })
         .collect();
-    for (i, line) in boxes.iter().enumerate() {
+    for (i, line) in boxes.iter().enumerate().filter(|&(i, _)| free[i]) {
         let best = (0..blocks.len())
             .filter(|&b| covered(&blocks[b].bounds, line) >= LINE_INSIDE_SHARE)
             .min_by(|&a, &b| area(&blocks[a].bounds).total_cmp(&area(&blocks[b].bounds)));
@@ -239,6 +245,7 @@ fn from_lines(page: &Page, boxes: &[Bounds], downwards: &[bool], loose: Vec<usiz
                 bounds: b,
                 lines,
                 confidence,
+                seal: None,
             }
         })
         .collect()
@@ -310,6 +317,7 @@ fn split_paragraphs(drafts: Vec<Draft>, boxes: &[Bounds]) -> Vec<Draft> {
                 bounds: union(lines.iter().map(|&i| boxes[i])),
                 lines,
                 confidence: d.confidence,
+                seal: None,
             });
         }
     }
@@ -405,6 +413,9 @@ fn apply(page: &mut Page, mut drafts: Vec<Draft>, boxes: &[Bounds], vertical: &[
                 position += 1;
                 position - 1
             });
+            if let Some(seal) = d.seal.and_then(|k| page.seals.get_mut(k)) {
+                seal.line_ids = line_ids.clone();
+            }
             let [x0, y0, x1, y1] = d.bounds;
             Region {
                 kind: d.kind,
@@ -437,6 +448,8 @@ mod tests {
             tables: Vec::new(),
             warnings: Vec::new(),
             regions: Vec::new(),
+            seals: Vec::new(),
+            signatures: Vec::new(),
             timings: StageTimings::default(),
         }
     }

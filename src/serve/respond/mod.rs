@@ -328,6 +328,8 @@ pub(super) mod tests {
             tables: Vec::new(),
             warnings: Vec::new(),
             regions: Vec::new(),
+            seals: Vec::new(),
+            signatures: Vec::new(),
             timings: StageTimings::default(),
         }
     }
