@@ -9,7 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use calamine::{Data, Reader, Xlsx};
-use common::{page, save, temp_dir};
+use common::{page, save, sealed_letter, temp_dir};
 use egui::{Event, Key, Modifiers, PointerButton, Pos2};
 use egui_kittest::Harness;
 use egui_kittest::kittest::{NodeT, Queryable};
@@ -708,4 +708,51 @@ fn a_panic_in_one_files_analysis_fails_that_file_and_the_batch_goes_on() {
     // The files read are whole: their lines are there.
     let texts: Vec<&str> = files[2].pages[0].page.lines.iter().map(|l| l.text.as_str()).collect();
     assert_eq!(texts, ["Receipt 42", "Total 9.99"]);
+}
+
+#[test]
+fn seals_are_listed_and_marked_regions_drawn_and_the_page_read_in_order() {
+    let dir = temp_dir();
+    let desktop = FakeDesktop::default();
+    let letter = save(&sealed_letter(), dir.path(), "letter.png");
+    let mut harness = harness(Settings::default(), &desktop, vec![letter]);
+    wait_for(&mut harness, "the letter to be read", all_read);
+    let page = &harness.state().session.files[0].pages[0].page;
+    assert_eq!(page.seals.len(), 1, "{:?}", page.seals);
+    let seal_box = page.seals[0].quad;
+
+    // The Fields tab lists the seal; a click marks it on the page.
+    harness.get_by_label_contains("Fields (").click();
+    harness.run();
+    harness.get_by_label("Seal 1 (round, red)").click();
+    harness.run();
+    assert_eq!(harness.state().highlight, Some(seal_box));
+    harness.get_by_label("Copy seal 1").click();
+    harness.run();
+    let copied = desktop.last_copied().unwrap_or_default();
+    assert!(
+        copied.contains("4403"),
+        "the seal's own line is copied with its ring: {copied:?}"
+    );
+
+    // View → Show regions turns the regions on (and is remembered).
+    assert!(!harness.state().settings.show_regions);
+    harness.get_by_label("View").click();
+    harness.run();
+    harness.get_by_label("Show regions").click();
+    harness.run();
+    assert!(harness.state().settings.show_regions);
+
+    // The Reading tab gives the page as a person reads it: the seal's number is not in it.
+    harness.get_by_label("Reading").click();
+    harness.run();
+    harness.get_by_label("Copy the page as read").click();
+    harness.run();
+    let copied = desktop.last_copied().unwrap_or_default();
+    assert!(copied.starts_with("Notice of Delivery"), "{copied:?}");
+    assert!(
+        copied.contains("were delivered to the warehouse"),
+        "paragraph joined: {copied:?}"
+    );
+    assert!(!copied.contains("4403"), "{copied:?}");
 }

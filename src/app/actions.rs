@@ -59,6 +59,8 @@ pub enum Action {
         what: String,
     },
     ShowTab(SideTab),
+    /// Mark this box on the page (a seal chosen in the Fields tab), or none.
+    Highlight(Option<crate::geometry::Quad>),
     /// Which of the page's tables the Tables tab shows.
     ShowTable(usize),
     DropWatermarks(bool),
@@ -93,7 +95,9 @@ impl OcrDeskApp {
                 }
             }
             Action::Unlock(index) => self.unlock(index),
+            Action::Highlight(quad) => self.highlight = quad,
             Action::SelectLine { line, scroll } => {
+                self.highlight = None;
                 self.selected_line = line;
                 self.side.scroll_to_selected = scroll;
             }
@@ -150,6 +154,7 @@ impl OcrDeskApp {
             Command::FitPage => self.viewer.fit(Zoom::FitPage),
             Command::CancelAll => self.cancel_all(),
             Command::ToggleTheme => self.settings.dark_theme = !self.settings.dark_theme,
+            Command::ToggleRegions => self.settings.show_regions = !self.settings.show_regions,
         }
     }
 

@@ -20,6 +20,7 @@ pub enum Command {
     FitPage,
     CancelAll,
     ToggleTheme,
+    ToggleRegions,
 }
 
 impl Command {
@@ -54,6 +55,7 @@ impl Command {
             Command::FitPage => "Fit page",
             Command::CancelAll => "Cancel all",
             Command::ToggleTheme => "Dark theme",
+            Command::ToggleRegions => "Show regions",
         }
     }
 
@@ -71,7 +73,7 @@ impl Command {
             Command::FitWidth => key(Modifiers::COMMAND, Key::Num1),
             Command::FitPage => key(Modifiers::COMMAND, Key::Num0),
             Command::CancelAll => key(Modifiers::NONE, Key::Escape),
-            Command::CopyAll | Command::ToggleTheme | Command::ExportEachPdf => None,
+            Command::CopyAll | Command::ToggleTheme | Command::ToggleRegions | Command::ExportEachPdf => None,
         }
     }
 

@@ -96,6 +96,8 @@ pub struct OcrDeskApp {
     pub current: Option<usize>,
     pub page: usize,
     pub selected_line: Option<usize>,
+    /// A box marked on the page (a seal chosen in the Fields tab).
+    pub highlight: Option<crate::geometry::Quad>,
     /// Lines, fields or tables beside the page, and the table shown.
     pub side: SideState,
     pub viewer: Viewer,
@@ -123,6 +125,7 @@ impl OcrDeskApp {
             current: None,
             page: 0,
             selected_line: None,
+            highlight: None,
             side: SideState::default(),
             viewer: Viewer::default(),
             notice: None,
@@ -215,6 +218,10 @@ impl OcrDeskApp {
             page_index: self.page,
             selected_line: self.selected_line,
             review_below: self.settings.review_below,
+            overlay: crate::app::viewer::Overlay {
+                regions: self.settings.show_regions,
+                highlight: self.highlight,
+            },
         };
         egui::Panel::top("menu").show(ui, |ui| menu::menu_bar(ui, &self.settings, actions));
         egui::Panel::bottom("status").show(ui, |ui| {

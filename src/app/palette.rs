@@ -13,6 +13,26 @@ pub const NEEDS_REVIEW: Color32 = Color32::from_rgb(220, 50, 50);
 pub const EDITED: Color32 = Color32::from_rgb(60, 120, 230);
 /// The cell outlines of a table drawn over the page.
 pub const TABLE: Color32 = Color32::from_rgb(150, 70, 200);
+/// A box marked on the page (a seal chosen in the Fields tab), and its fill.
+pub const HIGHLIGHT: Color32 = Color32::from_rgb(255, 170, 0);
+pub const HIGHLIGHT_FILL: Color32 = Color32::from_rgba_premultiplied(60, 40, 0, 60);
+/// The text of a region's name tag, on the region's colour.
+pub const REGION_LABEL: Color32 = Color32::WHITE;
+
+/// A region's outline and name tag: a colour per kind, text kinds in blues and
+/// greens, tables as the table grid, pictures brown, running heads grey, stamps red.
+pub fn region_colour(kind: crate::result::RegionKind) -> Color32 {
+    use crate::result::RegionKind as K;
+    match kind {
+        K::Title | K::SubTitle => Color32::from_rgb(20, 90, 200),
+        K::Text | K::Reference | K::Footnote => Color32::from_rgb(30, 140, 110),
+        K::Table | K::TableCaption => TABLE,
+        K::Image | K::ImageCaption => Color32::from_rgb(150, 100, 40),
+        K::Formula => Color32::from_rgb(200, 60, 150),
+        K::Header | K::Footer | K::PageNumber => Color32::from_rgb(110, 110, 110),
+        K::Stamp => Color32::from_rgb(210, 30, 40),
+    }
+}
 /// A field whose check digit agrees.
 pub const CHECK_PASSED: Color32 = Color32::from_rgb(40, 160, 70);
 /// A field whose check digit fails, and the Fields tab that holds one.

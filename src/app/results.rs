@@ -8,7 +8,7 @@ use super::actions::Action;
 use super::palette;
 use super::panels::name_widget;
 use super::session::PageAt;
-use crate::result::{Field, FieldSource, Page, Table, TableCell, Verdict};
+use crate::result::{Field, FieldSource, InkColour, Page, SealShape, Table, TableCell, Verdict};
 
 /// The heading of a group of fields in the Fields tab.
 fn source_title(source: FieldSource) -> &'static str {
@@ -32,6 +32,7 @@ pub fn field_title(name: &str) -> String {
 /// The page's fields, grouped by what found them, each with a copy button; a
 /// field whose check digit fails is red.
 pub fn fields_panel(ui: &mut Ui, page: &Page, actions: &mut Vec<Action>) {
+    seals_section(ui, page, actions);
     if page.fields.is_empty() {
         ui.weak("No fields on this page: no passport or ID zone, contact details or labelled values were found.");
         return;
@@ -85,6 +86,82 @@ pub fn fields_panel(ui: &mut Ui, page: &Page, actions: &mut Vec<Action>) {
                     });
             }
         });
+}
+
+/// The page's seals and signatures: what each says, a click marks it on the page.
+fn seals_section(ui: &mut Ui, page: &Page, actions: &mut Vec<Action>) {
+    if page.seals.is_empty() && page.signatures.is_empty() {
+        return;
+    }
+    ui.strong("Seals and signatures");
+    egui::Grid::new("seals").num_columns(3).striped(true).show(ui, |ui| {
+        for (i, seal) in page.seals.iter().enumerate() {
+            let shape = match seal.shape {
+                SealShape::Round => "round",
+                SealShape::Oval => "oval",
+            };
+            let colour = match seal.colour {
+                InkColour::Red => "red",
+                InkColour::Blue => "blue",
+            };
+            let name = format!("Seal {} ({shape}, {colour})", i + 1);
+            let chosen = ui
+                .selectable_label(false, RichText::new(&name).weak())
+                .on_hover_text("Show it on the page");
+            if chosen.clicked() {
+                actions.push(Action::Highlight(Some(seal.quad)));
+            }
+            let inside: Vec<&str> = seal
+                .line_ids
+                .iter()
+                .filter_map(|&id| page.lines.get(id).map(|l| l.text.as_str()))
+                .collect();
+            let text = if seal.text.is_empty() {
+                "(ring not legible)"
+            } else {
+                seal.text.as_str()
+            };
+            ui.label(text).on_hover_text(format!(
+                "ring read with {:.0}% confidence; outline {:.0}% inked{}",
+                seal.text_confidence * 100.0,
+                seal.confidence * 100.0,
+                if inside.is_empty() {
+                    String::new()
+                } else {
+                    format!("\ninside: {}", inside.join(" / "))
+                }
+            ));
+            let button = ui
+                .small_button(palette::COPY_GLYPH)
+                .on_hover_text("Copy the seal's text");
+            name_widget(ui, button.id, &format!("Copy seal {}", i + 1));
+            if button.clicked() {
+                let all: Vec<&str> = std::iter::once(seal.text.as_str())
+                    .chain(inside)
+                    .filter(|t| !t.is_empty())
+                    .collect();
+                actions.push(Action::Copy {
+                    text: all.join("\n"),
+                    what: "the seal's text".into(),
+                });
+            }
+            ui.end_row();
+        }
+        for (i, signature) in page.signatures.iter().enumerate() {
+            let label = signature
+                .label_line_id
+                .and_then(|id| page.lines.get(id))
+                .map_or(String::new(), |l| format!(" under “{}”", l.text));
+            let chosen = ui.selectable_label(false, RichText::new(format!("Signature {}", i + 1)).weak());
+            if chosen.clicked() {
+                actions.push(Action::Highlight(Some(signature.quad)));
+            }
+            ui.label(format!("signed{label}"));
+            ui.label("");
+            ui.end_row();
+        }
+    });
+    ui.add_space(6.0);
 }
 
 fn field_row(ui: &mut Ui, i: usize, field: &Field, actions: &mut Vec<Action>) {

@@ -23,6 +23,8 @@ pub struct Settings {
     pub review_below: f32,
     /// Files and folders opened, the latest first (File → Recent files).
     pub recent_files: Vec<PathBuf>,
+    /// Draw the page's regions (paragraphs, titles, tables, stamps) over it.
+    pub show_regions: bool,
 }
 
 /// How many recent files File → Recent files keeps: a menu longer than this is searched, not glanced at.
@@ -47,6 +49,7 @@ impl Default for Settings {
             force_ocr: false,
             review_below: 0.8,
             recent_files: Vec::new(),
+            show_regions: false,
         }
     }
 }

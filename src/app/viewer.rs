@@ -26,6 +26,15 @@ const MARGIN: f32 = 8.0;
 /// Confidence at or above which a line's box is green.
 pub const CONFIDENT: f32 = 0.9;
 
+/// What is drawn over the page besides the lines' boxes.
+#[derive(Clone, Copy, Debug, Default, PartialEq)]
+pub struct Overlay {
+    /// The page's regions, outlined in a colour per kind and named.
+    pub regions: bool,
+    /// A box to mark (a seal chosen in the Fields tab).
+    pub highlight: Option<Quad>,
+}
+
 /// What happened in the view this frame.
 #[derive(Default)]
 pub struct ViewerOutput {
@@ -99,6 +108,7 @@ impl Viewer {
         shown: &ShownPage,
         selected: Option<usize>,
         review_below: f32,
+        overlay: Overlay,
     ) -> ViewerOutput {
         let view = ui.available_rect_before_wrap();
         let response = ui.allocate_rect(view, Sense::click_and_drag());
@@ -119,6 +129,17 @@ impl Viewer {
             }
         }
         self.paint_tables(&painter, &shown.page);
+        if overlay.regions {
+            self.paint_regions(ui, &painter, &shown.page);
+        }
+        if let Some(quad) = overlay.highlight {
+            let corners = self.screen_quad(&quad).to_vec();
+            painter.add(Shape::convex_polygon(
+                corners,
+                palette::HIGHLIGHT_FILL,
+                Stroke::new(2.5, palette::HIGHLIGHT),
+            ));
+        }
         let quads: Vec<[Pos2; 4]> = shown
             .page
             .lines
@@ -193,6 +214,34 @@ impl Viewer {
                     painter.add(Shape::closed_line(corners, Stroke::new(1.0, palette::TABLE)));
                 }
             }
+        }
+    }
+
+    /// The page's regions, each outlined in its kind's colour with its kind
+    /// (and place in the reading order) written at its top left.
+    fn paint_regions(&self, ui: &egui::Ui, painter: &egui::Painter, page: &crate::result::Page) {
+        let font = egui::FontId::proportional(11.0);
+        for region in &page.regions {
+            let colour = palette::region_colour(region.kind);
+            let corners = self.screen_quad(&region.quad);
+            painter.add(Shape::closed_line(corners.to_vec(), Stroke::new(1.5, colour)));
+            let label = match region.order {
+                Some(order) => format!("{} {}", order + 1, region.kind.name()),
+                None => region.kind.name().to_owned(),
+            };
+            let galley = ui.painter().layout_no_wrap(label, font.clone(), palette::REGION_LABEL);
+            let at = corners[0] - vec2(0.0, galley.size().y);
+            painter.rect_filled(Rect::from_min_size(at, galley.size()), 2.0, colour);
+            painter.galley(at, galley, palette::REGION_LABEL);
+        }
+        for seal in &page.seals {
+            let corners = self.screen_quad(&seal.quad);
+            let rect = Rect::from_min_max(corners[0], corners[2]);
+            painter.add(Shape::ellipse_stroke(
+                rect.center(),
+                rect.size() / 2.0,
+                Stroke::new(2.0, palette::region_colour(crate::result::RegionKind::Stamp)),
+            ));
         }
     }
 

@@ -58,11 +58,9 @@ pub fn analyse(path: &Path, read: &mut PageRead, extract: Extract) {
     let level = read.level_view.take();
     let proposals = read.layout.take();
     if let Some(image) = read.image.as_ref() {
-        let lines = &read.page.lines;
-        for (seal, found) in read.page.seals.iter_mut().zip(&read.found_seals) {
-            seal.line_ids = (0..lines.len())
-                .filter(|&i| analysis::seals::owns_line(image, found, &lines[i].quad))
-                .collect();
+        let owners = analysis::seals::owners(image, &read.found_seals, &read.page.lines);
+        for (k, seal) in read.page.seals.iter_mut().enumerate() {
+            seal.line_ids = (0..owners.len()).filter(|&i| owners[i] == Some(k)).collect();
         }
     }
     if let Some(proposals) = &proposals {
@@ -215,11 +213,8 @@ fn read_pages_unguarded(
                 };
                 text.timings.layout_ms = layout_ms;
                 text.timings.total_ms += layout_ms;
-                let (found_seals, seals, seals_ms) = if engine.options().layout {
-                    read_seals(engine, &image)?
-                } else {
-                    (Vec::new(), Vec::new(), 0.0)
-                };
+                let mut warnings = source.warnings;
+                let (found_seals, seals, seals_ms) = seals_of(engine, &image, &mut warnings);
                 text.timings.seals_ms = seals_ms;
                 text.timings.total_ms += seals_ms;
                 let page = Page {
@@ -231,7 +226,7 @@ fn read_pages_unguarded(
                     lines: text.lines,
                     fields: Vec::new(),
                     tables: Vec::new(),
-                    warnings: source.warnings,
+                    warnings,
                     regions: Vec::new(),
                     seals,
                     signatures: Vec::new(),
@@ -287,6 +282,19 @@ fn read_pages_unguarded(
         Some(e) => Err(e),
         None => Ok(page_count),
     }
+}
+
+/// The seals on a page image and their ring text, and the time taken, when the
+/// engine analyses layout (the seals' own lines become stamp regions there). A
+/// seal that cannot be read costs the page its seals and a warning, not the file.
+fn seals_of(engine: &OcrEngine, image: &RgbImage, warnings: &mut Vec<String>) -> (Vec<FoundSeal>, Vec<Seal>, f64) {
+    if !engine.has_layout() {
+        return (Vec::new(), Vec::new(), 0.0);
+    }
+    read_seals(engine, image).unwrap_or_else(|e| {
+        warnings.push(format!("the seals on this page could not be read: {e}"));
+        (Vec::new(), Vec::new(), 0.0)
+    })
 }
 
 /// The seals on a page image and their ring text, and the time taken.

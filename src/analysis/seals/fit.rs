@@ -44,6 +44,7 @@ pub(super) fn fit_ellipse(
 fn solve4(mut m: [[f64; 4]; 4], mut b: [f64; 4]) -> Option<[f64; 4]> {
     for col in 0..4 {
         let pivot = (col..4).max_by(|&i, &j| m[i][col].abs().total_cmp(&m[j][col].abs()))?;
+        // Points on a line or a single spot: no ellipse (the sums are of squares of order 1).
         if m[pivot][col].abs() < 1e-12 {
             return None;
         }

@@ -9,17 +9,36 @@ use crate::geometry::{Quad, bounds};
 /// outside the star or the horizontal text.
 const RING_TEXT_BAND: (f32, f32) = (0.56, 0.9);
 /// A stretch of the ring with less ink than this share of the ring's inked
-/// peak is part of the gap between the ring text's ends.
+/// peak is part of the gap between the ring text's ends: a letter's thinnest
+/// column still holds a third of its thickest, a stray dot far less.
 const GAP_INK_SHARE: f32 = 0.15;
-/// Darkness (0 to 1 of the paper's brightness) that counts as ink in the strip.
+/// Darkness (0 to 1 of the paper's brightness) that counts as ink in the strip:
+/// JPEG ringing and paper grain stay under a tenth.
 const STRIP_INK: f32 = 0.15;
+/// The ring's ink is counted at this many radii across its text band, a degree
+/// at a time, and smoothed over this many degrees (about a stroke's width on a
+/// 40 mm seal, so the gap between two letters does not count as the ring's ends).
+const PROFILE_RADII: usize = 8;
+const PROFILE_SMOOTHING: usize = 9;
+/// The strip's ink is scaled so that its darkest quarter is black: a faint
+/// stamp reads as well as a fresh one.
+const STRIP_FULL_INK_QUANTILE: f32 = 0.75;
+/// Widest strip: a whole ring of a large seal at the recogniser's height is
+/// under 2000 columns; beyond 4096 something was mismeasured.
 /// A gap narrower than this (degrees) is a space between words, not the ring's ends.
 const MIN_GAP_DEGREES: usize = 20;
 /// Rows of the strip the recogniser reads (its input height).
 const STRIP_HEIGHT: u32 = 48;
-/// A line is the seal's own when this share of its ink is the seal's colour.
-const LINE_SEAL_INK: f32 = 0.5;
-/// Dark ink is this far below the paper's brightness (of 255).
+const STRIP_MAX_WIDTH: u32 = 4096;
+/// A line is the seal's own when at most this share of its ink is black: the
+/// dark fringe of the seal's own strokes stays well under it, a black word the
+/// seal was stamped over is most of its line's ink.
+const LINE_BLACK_SHARE: f32 = 0.2;
+/// Black and grey ink: its channels lie within this of one another (of 255); a
+/// dark red stroke's spread well beyond.
+const BLACK_SPREAD: f32 = 60.0;
+/// Dark ink is this far below the paper's brightness (of 255): print and
+/// ballpoint lie 120 and more below it, shadows and stains less than 60.
 const DARK_BELOW_PAPER: f32 = 80.0;
 
 /// The seal's ring text as strips to read left to right (the recogniser's surer
@@ -52,8 +71,8 @@ fn ring_spans(image: &RgbImage, seal: &FoundSeal) -> Vec<(f32, f32)> {
     let mut profile = [0f32; STEPS];
     for (deg, slot) in profile.iter_mut().enumerate() {
         let angle = (deg as f32).to_radians();
-        *slot = (0..8)
-            .map(|k| RING_TEXT_BAND.0 + (RING_TEXT_BAND.1 - RING_TEXT_BAND.0) * k as f32 / 7.0)
+        *slot = (0..PROFILE_RADII)
+            .map(|k| RING_TEXT_BAND.0 + (RING_TEXT_BAND.1 - RING_TEXT_BAND.0) * k as f32 / (PROFILE_RADII - 1) as f32)
             .map(|r| {
                 let (x, y) = seal.at(angle, r);
                 f32::from(ink_at(x, y) > threshold(seal.colour))
@@ -61,7 +80,11 @@ fn ring_spans(image: &RgbImage, seal: &FoundSeal) -> Vec<(f32, f32)> {
             .sum();
     }
     let smooth: Vec<f32> = (0..STEPS)
-        .map(|i| (0..9).map(|k| profile[(i + STEPS + k - 4) % STEPS]).sum::<f32>())
+        .map(|i| {
+            (0..PROFILE_SMOOTHING)
+                .map(|k| profile[(i + STEPS + k - PROFILE_SMOOTHING / 2) % STEPS])
+                .sum::<f32>()
+        })
         .collect();
     let peak = smooth.iter().copied().fold(0.0, f32::max);
     if peak == 0.0 {
@@ -79,10 +102,11 @@ fn ring_spans(image: &RgbImage, seal: &FoundSeal) -> Vec<(f32, f32)> {
 /// The ring from `start_deg` clockwise for `span_deg`, unwrapped into a strip.
 fn unwrap(image: &RgbImage, seal: &FoundSeal, start_deg: f32, span_deg: f32) -> RgbImage {
     let mean_radius = (seal.radii.0 + seal.radii.1) / 2.0;
-    let band_px = (RING_TEXT_BAND.1 - RING_TEXT_BAND.0) * mean_radius;
+    // The band is measured inwards in shares of the short radius (see `FoundSeal::at`).
+    let band_px = (RING_TEXT_BAND.1 - RING_TEXT_BAND.0) * seal.radii.0.min(seal.radii.1);
     let mid = (RING_TEXT_BAND.0 + RING_TEXT_BAND.1) / 2.0;
     let arc_px = mid * mean_radius * span_deg.to_radians();
-    let width = ((arc_px * STRIP_HEIGHT as f32 / band_px.max(1.0)).round() as u32).clamp(STRIP_HEIGHT, 4096);
+    let width = ((arc_px * STRIP_HEIGHT as f32 / band_px.max(1.0)).round() as u32).clamp(STRIP_HEIGHT, STRIP_MAX_WIDTH);
     // How dark the seal's ink is at a pixel: its darkness against the paper where
     // the colour is the seal's (the colour alone is too coarse to draw letters
     // with: JPEG keeps it at half the resolution or less), nothing where it is not.
@@ -120,7 +144,8 @@ fn unwrap(image: &RgbImage, seal: &FoundSeal, start_deg: f32, span_deg: f32) -> 
     // The seal's own ink at full strength is black, however faint the stamp.
     let mut inked: Vec<f32> = samples.iter().copied().filter(|&v| v > STRIP_INK).collect();
     inked.sort_by(f32::total_cmp);
-    let full = inked.get(inked.len() * 3 / 4).copied().unwrap_or(1.0).max(STRIP_INK);
+    let quantile = (inked.len() as f32 * STRIP_FULL_INK_QUANTILE) as usize;
+    let full = inked.get(quantile).copied().unwrap_or(1.0).max(STRIP_INK);
     RgbImage::from_fn(width, STRIP_HEIGHT, |col, row| {
         let v = samples[(row * width + col) as usize] / full;
         image::Rgb([(255.0 * (1.0 - v.clamp(0.0, 1.0))) as u8; 3])
@@ -151,35 +176,64 @@ fn widest_circular_run(flags: &[bool]) -> (usize, usize) {
 }
 
 /// Whether the line with box `quad` is printed in the seal, in the seal's ink:
-/// its middle inside the outline and most of its ink the seal's colour (black
-/// print the seal was stamped over is not the seal's).
+/// inside the outline from end to end, and next to no black ink in it (black print
+/// the seal was stamped over is the document's, however much of the seal's
+/// ring and star lie over it).
 pub fn owns_line(image: &RgbImage, seal: &FoundSeal, quad: &Quad) -> bool {
     let (x0, y0, x1, y1) = bounds(quad);
-    if seal.polar((x0 + x1) / 2.0, (y0 + y1) / 2.0).0 > 1.0 {
+    let middle = (y0 + y1) / 2.0;
+    // The whole line lies in the seal: a title it was stamped over runs out of it.
+    if seal.polar(x0, middle).0 > 1.0 || seal.polar(x1, middle).0 > 1.0 {
         return false;
     }
     let paper_light = (seal.paper[0] + seal.paper[1] + seal.paper[2]) / 3.0;
-    let (mut seal_ink, mut all_ink) = (0u32, 0u32);
-    const SAMPLES: (u32, u32) = (48, 12);
-    for j in 0..SAMPLES.1 {
-        for i in 0..SAMPLES.0 {
-            let x = x0 + (x1 - x0) * (i as f32 + 0.5) / SAMPLES.0 as f32;
-            let y = y0 + (y1 - y0) * (j as f32 + 0.5) / SAMPLES.1 as f32;
+    let (mut seal_ink, mut black_ink) = (0u32, 0u32);
+    // Every pixel of a line up to this many across and down, evenly spread beyond.
+    const SAMPLES: (f32, f32) = (240.0, 48.0);
+    let (across, down) = (
+        (x1 - x0).clamp(1.0, SAMPLES.0) as u32,
+        (y1 - y0).clamp(1.0, SAMPLES.1) as u32,
+    );
+    for j in 0..down {
+        for i in 0..across {
+            let x = x0 + (x1 - x0) * (i as f32 + 0.5) / across as f32;
+            let y = y0 + (y1 - y0) * (j as f32 + 0.5) / down as f32;
             if x < 0.0 || y < 0.0 || x >= image.width() as f32 || y >= image.height() as f32 {
                 continue;
             }
             let p = image.get_pixel(x as u32, y as u32).0;
-            let coloured = stands_out(p, &seal.paper, seal.colour) > threshold(seal.colour);
-            let light = (p[0] as f32 + p[1] as f32 + p[2] as f32) / 3.0;
-            if coloured {
+            if stands_out(p, &seal.paper, seal.colour) > threshold(seal.colour) {
                 seal_ink += 1;
-                all_ink += 1;
-            } else if light < paper_light - DARK_BELOW_PAPER {
-                all_ink += 1;
+                continue;
+            }
+            let light = (p[0] as f32 + p[1] as f32 + p[2] as f32) / 3.0;
+            let spread = p.iter().max().copied().unwrap_or(0) as f32 - p.iter().min().copied().unwrap_or(0) as f32;
+            if light < paper_light - DARK_BELOW_PAPER && spread < BLACK_SPREAD {
+                black_ink += 1;
             }
         }
     }
-    all_ink > 0 && seal_ink as f32 >= LINE_SEAL_INK * all_ink as f32
+    seal_ink > 0 && black_ink as f32 <= LINE_BLACK_SHARE * (seal_ink + black_ink) as f32
+}
+
+/// The seal each line is printed in (index into `seals`), if any: the seal whose
+/// centre it lies nearest, relative to the seal's size, where seals overlap.
+pub fn owners(image: &RgbImage, seals: &[FoundSeal], lines: &[crate::result::Line]) -> Vec<Option<usize>> {
+    lines
+        .iter()
+        .map(|line| {
+            let (x0, y0, x1, y1) = bounds(&line.quad);
+            seals
+                .iter()
+                .enumerate()
+                .filter(|(_, seal)| owns_line(image, seal, &line.quad))
+                .min_by(|(_, a), (_, b)| {
+                    let at = |s: &FoundSeal| s.polar((x0 + x1) / 2.0, (y0 + y1) / 2.0).0;
+                    at(a).total_cmp(&at(b))
+                })
+                .map(|(k, _)| k)
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -209,6 +263,19 @@ mod tests {
     #[test]
     fn a_line_in_the_seals_ink_is_its_own_and_black_print_under_it_is_not() {
         let mut img = drawn_seal(600, 500, (300.0, 260.0), (100.0, 100.0));
+        // A black date the seal was stamped over, its ring letters across it.
+        for y in 170..190 {
+            for x in 220..380 {
+                if x % 9 < 2 {
+                    img.put_pixel(x, y, image::Rgb([20, 20, 20]));
+                }
+            }
+        }
+        assert!(!owns_line(
+            &img,
+            &find_seals(&img)[0],
+            &axis_aligned(220.0, 170.0, 380.0, 190.0)
+        ));
         for y in 250..270 {
             for x in 240..360 {
                 if x % 6 < 3 {

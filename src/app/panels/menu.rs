@@ -38,6 +38,14 @@ pub fn menu_bar(ui: &mut Ui, settings: &Settings, actions: &mut Vec<Action>) {
             if ui.checkbox(&mut dark, Command::ToggleTheme.label()).changed() {
                 actions.push(Action::Command(Command::ToggleTheme));
             }
+            let mut regions = settings.show_regions;
+            if ui
+                .checkbox(&mut regions, Command::ToggleRegions.label())
+                .on_hover_text("Paragraphs, titles, tables, figures and stamps, a colour each")
+                .changed()
+            {
+                actions.push(Action::Command(Command::ToggleRegions));
+            }
         });
         ui.menu_button("Options", |ui| options(ui, settings, actions));
     });

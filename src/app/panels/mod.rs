@@ -5,6 +5,7 @@ pub mod files;
 pub mod lines;
 pub mod menu;
 pub mod page;
+pub mod reading;
 pub mod side;
 pub mod status;
 
@@ -26,6 +27,8 @@ pub struct Showing<'a> {
     pub selected_line: Option<usize>,
     /// Lines read with less confidence are flagged.
     pub review_below: f32,
+    /// What is drawn over the page besides the lines.
+    pub overlay: crate::app::viewer::Overlay,
 }
 
 /// Gives a widget its accessible name (what screen readers say, and what

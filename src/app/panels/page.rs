@@ -29,7 +29,7 @@ pub fn page_panel(ui: &mut Ui, showing: &Showing<'_>, viewer: &mut Viewer, actio
     for warning in &shown.page.warnings {
         ui.colored_label(ui.visuals().warn_fg_color, format!("⚠ {warning}"));
     }
-    let output = viewer.show(ui, shown, showing.selected_line, showing.review_below);
+    let output = viewer.show(ui, shown, showing.selected_line, showing.review_below, showing.overlay);
     if let Some(clicked) = output.clicked {
         actions.push(Action::SelectLine {
             line: clicked,

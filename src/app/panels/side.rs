@@ -4,6 +4,7 @@ use egui::{RichText, Ui};
 
 use super::Showing;
 use super::lines::lines_panel;
+use super::reading::reading_panel;
 use crate::app::actions::Action;
 use crate::app::{palette, results};
 use crate::result::Verdict;
@@ -15,6 +16,8 @@ pub enum SideTab {
     Lines,
     Fields,
     Tables,
+    /// The page's text as a person reads it, paragraph by paragraph.
+    Reading,
 }
 
 /// The panel's own state.
@@ -35,7 +38,11 @@ pub fn side_panel(ui: &mut Ui, showing: &Showing<'_>, state: &SideState, actions
             .iter()
             .filter(|f| f.verdict == Some(Verdict::Invalid))
             .count();
-        (page.fields.len(), failed, page.tables.len())
+        (
+            page.fields.len() + page.seals.len() + page.signatures.len(),
+            failed,
+            page.tables.len(),
+        )
     });
     ui.horizontal(|ui| {
         let fields_label = if failed > 0 {
@@ -47,6 +54,7 @@ pub fn side_panel(ui: &mut Ui, showing: &Showing<'_>, state: &SideState, actions
             (SideTab::Lines, RichText::new("Lines")),
             (SideTab::Fields, fields_label),
             (SideTab::Tables, RichText::new(format!("Tables ({tables})"))),
+            (SideTab::Reading, RichText::new("Reading")),
         ];
         for (tab, label) in tabs {
             if ui.selectable_label(state.tab == tab, label).clicked() && state.tab != tab {
@@ -62,6 +70,7 @@ pub fn side_panel(ui: &mut Ui, showing: &Showing<'_>, state: &SideState, actions
             let salt = showing.file.map_or(0, |(_, file)| file.id);
             results::tables_panel(ui, &shown.page, at, (salt, at.page), state.table, actions);
         }
+        (SideTab::Reading, Some((_, shown))) => reading_panel(ui, &shown.page, actions),
         _ => {}
     }
 }
