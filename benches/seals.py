@@ -19,10 +19,17 @@ and in all:
   ring's reference gives the Chinese alone).
 - time: the page's `timings.seals_ms` and its share of `total_ms`.
 
-Goals (issue 14): seals found >= 80%, ring text distance <= 0.25.
+- signatures: against the reference's count (`signatures`: a number, or text starting
+  with one, or `boxes` of class `signature`): found = min(ours, reference) per page;
+  where the reference has boxes, also matched one-to-one at IoU >= 0.3; ours on pages the
+  reference has no signatures on are false; ours beyond the count on pages with some are
+  counted as extra (they may be initials or handwriting the reference does not count).
+
+Goals (issue 14): seals found >= 80%, ring text distance <= 0.25, signatures found >= 70%.
 Standard library only; asserts nothing. Needs target/release/ocrdesk (cargo build --release).
 """
 
+import itertools
 import json
 import os
 import subprocess
@@ -75,6 +82,26 @@ def is_cjk(c):
     return "\u3400" <= c <= "\u9fff" or "\uf900" <= c <= "\ufaff"
 
 
+def signature_count(gt):
+    s = gt.get("signatures")
+    if isinstance(s, int):
+        return s
+    if isinstance(s, str):
+        digits = "".join(itertools.takewhile(str.isdigit, s))
+        return int(digits) if digits else None
+    return len([b for b in gt.get("boxes", []) if b.get("class") == "signature"])
+
+
+def match_count(ours, refs):
+    pairs = sorted(((iou(o, r), i, j) for i, o in enumerate(ours) for j, r in enumerate(refs)), reverse=True)
+    used_o, used_r = set(), set()
+    for score, i, j in pairs:
+        if score >= MATCH_IOU and i not in used_o and j not in used_r:
+            used_o.add(i)
+            used_r.add(j)
+    return len(used_r)
+
+
 def box_of(quad):
     xs = [p[0] for p in quad]
     ys = [p[1] for p in quad]
@@ -94,6 +121,7 @@ def main():
             env=env, check=False, stdout=subprocess.DEVNULL,
         )
         found_total = ref_total = false_total = 0
+        sig = {"ref": 0, "found": 0, "false": 0, "extra": 0, "boxes": 0, "box_matched": 0}
         distances = []
         shares = []
         print(f"{'image':46} {'found':>7} {'false':>5} {'ring text (ours | reference) distance':}")
@@ -141,6 +169,20 @@ def main():
                 d = min(1.0, edit_distance(ours_text, ring) / len(ring))
                 distances.append(d)
                 notes.append(f"{ours_text} | {ring} {d:.2f}")
+            signatures = [box_of(s["box"]) for p in doc["pages"] for s in p.get("signatures", [])]
+            count = signature_count(gt)
+            if count is not None:
+                sig["ref"] += count
+                sig["found"] += min(count, len(signatures))
+                if count == 0:
+                    sig["false"] += len(signatures)
+                else:
+                    sig["extra"] += max(0, len(signatures) - count)
+            ref_boxes = [b["bbox_xyxy"] for b in gt.get("boxes", []) if b.get("class") == "signature"]
+            if ref_boxes:
+                sig["boxes"] += len(ref_boxes)
+                sig["box_matched"] += match_count(signatures, ref_boxes)
+            notes.append(f"signatures {len(signatures)}/{count}")
             print(f"{stem[:46]:46} {len(matched):>3}/{len(refs):<3} {false:>5} {'; '.join(notes)}")
         print()
         share = sum(s for s, _ in shares) / max(1e-9, sum(t for _, t in shares))
@@ -150,7 +192,10 @@ def main():
         if distances:
             print(f"ring text distance {sum(distances) / len(distances):.3f} over {len(distances)} legible "
                   f"rings (goal <= 0.25)")
-        print(f"seals: {mean_ms:.0f} ms a page on average, {share:.1%} of page time")
+        print(f"signatures found {sig['found']}/{sig['ref']} = {sig['found'] / max(1, sig['ref']):.0%} "
+              f"(goal >= 70%), false on pages without signatures {sig['false']}, extra on pages with "
+              f"some {sig['extra']}; matched to reference boxes (IoU >= 0.3) {sig['box_matched']}/{sig['boxes']}")
+        print(f"seals and signatures: {mean_ms:.0f} ms a page on average, {share:.1%} of page time")
 
 
 if __name__ == "__main__":

@@ -12,6 +12,7 @@ pub mod layout;
 pub mod mrz;
 pub mod receipt;
 pub mod seals;
+pub mod signatures;
 pub mod table;
 
 use image::RgbImage;

@@ -2,6 +2,7 @@
 //! Used by the engine, the analyses and the app alike; knows nothing of text.
 
 pub mod light_ink;
+pub mod mask;
 
 use std::borrow::Cow;
 

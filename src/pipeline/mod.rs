@@ -71,8 +71,16 @@ pub fn analyse(path: &Path, read: &mut PageRead, extract: Extract) {
         read.page.timings.total_ms += layout_ms;
     }
     analysis::extract(&mut read.page, read.image.as_ref(), level.as_ref(), extract);
-    if proposals.is_some_and(|p| !p.is_empty()) {
+    if proposals.as_ref().is_some_and(|p| !p.is_empty()) {
         analysis::layout::agree_on_tables(&mut read.page);
+    }
+    // Signatures, where the layout was analysed: what no line, seal or picture explains.
+    if let (Some(_), Some(image), TextSource::Ocr) = (&proposals, read.image.as_ref(), read.page.source) {
+        let started = Instant::now();
+        read.page.signatures = analysis::signatures::find_signatures(image, &read.page);
+        let took = ms(started);
+        read.page.timings.seals_ms += took;
+        read.page.timings.total_ms += took;
     }
 }
 

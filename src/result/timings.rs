@@ -23,7 +23,7 @@ pub struct StageTimings {
     /// The layout model and the page's regions built from what it proposes.
     #[serde(default, serialize_with = "super::rounded::millis")]
     pub layout_ms: f64,
-    /// Seals found and their ring text read.
+    /// Seals found and their ring text read, and signatures found.
     #[serde(default, serialize_with = "super::rounded::millis")]
     pub seals_ms: f64,
     /// Tables and fields (`--extract`), after the reading.

@@ -14,16 +14,15 @@
 //! a strip of the seal's ink alone (black print under the seal left out).
 
 mod fit;
-mod mask;
 mod ring;
 
 use image::RgbImage;
 
 use crate::geometry::{Quad, axis_aligned};
+use crate::imaging::mask::{Blob, Grid};
 use crate::imaging::resize;
 use crate::result::{InkColour, SealShape};
 use fit::fit_ellipse;
-use mask::{Blob, Grid};
 pub use ring::{owners, owns_line, ring_strips};
 
 /// Pages are searched at most this many pixels on their long side: a seal is a

@@ -1,7 +1,8 @@
-//! Masks on a working image: grown, and parted into 4-connected blobs.
+//! Masks (one flag per pixel, row by row): grown, cleared of long straight runs,
+//! and parted into 4-connected blobs.
 
 /// A blob of joined ink: its box and its ink pixels.
-pub(super) struct Blob {
+pub struct Blob {
     pub x0: usize,
     pub y0: usize,
     pub x1: usize,
@@ -10,7 +11,7 @@ pub(super) struct Blob {
 }
 
 /// A working image's size, for the mask operations.
-pub(super) struct Grid {
+pub struct Grid {
     pub w: usize,
     pub h: usize,
 }
