@@ -14,19 +14,12 @@ use image::RgbImage;
 use regex::Regex;
 
 use crate::geometry::{axis_aligned, bounds};
-use crate::imaging::mask::Grid;
-use crate::imaging::resize;
+use crate::imaging::mask::{Grid, is_black_print, paper_level, shrink_to};
 use crate::result::{Page, RegionKind, Signature};
 
 /// Pages are searched at most this many pixels on their long side, as for seals:
 /// a signature's strokes stay a pixel or more wide.
 const WORK_SIDE: u32 = 1000;
-/// Dark ink lies this far below the paper's brightness (of 255): print and
-/// ballpoint lie 120 and more below it, shadows and stains less than 60.
-const DARK_BELOW_PAPER: f32 = 80.0;
-/// Black and grey ink: its channels lie within this of one another (of 255); a
-/// coloured seal's ink spreads well beyond.
-const BLACK_SPREAD: f32 = 60.0;
 /// Blue ballpoint: blue stands this far above red and green (of 255) …
 const BLUE_STANDS_OUT: f32 = 30.0;
 /// … and lies at least this far below the paper's brightness.
@@ -73,12 +66,8 @@ pub fn find_signatures(image: &RgbImage, page: &Page) -> Vec<Signature> {
     if page.lines.is_empty() || w == 0 || h == 0 {
         return Vec::new();
     }
-    let scale = (WORK_SIDE as f32 / w.max(h) as f32).min(1.0);
-    let (sw, sh) = (
-        ((w as f32 * scale).round() as u32).max(1),
-        ((h as f32 * scale).round() as u32).max(1),
-    );
-    let small = resize(image, sw, sh);
+    let (small, scale) = shrink_to(image, WORK_SIDE);
+    let (sw, sh) = small.dimensions();
     let grid = Grid {
         w: sw as usize,
         h: sh as usize,
@@ -172,24 +161,13 @@ fn pen_ink(image: &RgbImage) -> Vec<bool> {
     for p in image.pixels() {
         levels[luma(p).round() as usize] += 1;
     }
-    let wanted = (image.width() as f32 * image.height() as f32 * 0.9) as u32;
-    let mut seen = 0;
-    // The paper: the level 90% of the page is no brighter than.
-    let paper = levels
-        .iter()
-        .position(|&n| {
-            seen += n;
-            seen >= wanted
-        })
-        .unwrap_or(255) as f32;
+    let paper = paper_level(&levels);
     image
         .pixels()
         .map(|p| {
             let l = luma(p);
             let [r, g, b] = p.0.map(f32::from);
-            let spread = r.max(g).max(b) - r.min(g).min(b);
-            (l < paper - DARK_BELOW_PAPER && spread < BLACK_SPREAD)
-                || (b - r.max(g) > BLUE_STANDS_OUT && l < paper - BLUE_BELOW_PAPER)
+            is_black_print(p.0, l, paper) || (b - r.max(g) > BLUE_STANDS_OUT && l < paper - BLUE_BELOW_PAPER)
         })
         .collect()
 }

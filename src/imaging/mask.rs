@@ -1,5 +1,54 @@
 //! Masks (one flag per pixel, row by row): grown, cleared of long straight runs,
-//! and parted into 4-connected blobs.
+//! and parted into 4-connected blobs; and what they are made from: a page shrunk
+//! to a working size, its paper's level, black print told from coloured ink.
+
+use std::borrow::Cow;
+
+use image::RgbImage;
+
+/// Black and grey print: its channels lie within this of one another (of 255); a
+/// seal's coloured ink, even a dark red stroke, spreads well beyond.
+pub const BLACK_SPREAD: f32 = 60.0;
+/// Dark ink lies this far below the paper's brightness (of 255): print and
+/// ballpoint lie 120 and more below it, shadows and stains less than 60.
+pub const DARK_BELOW_PAPER: f32 = 80.0;
+/// Most of a page is paper: its level is the one this share of the pixels is no brighter than.
+const PAPER_SHARE: f32 = 0.9;
+
+/// `image` shrunk (never enlarged) so that its long side is at most `long_side`,
+/// and the scale from the image's pixels to the result's.
+pub fn shrink_to(image: &RgbImage, long_side: u32) -> (Cow<'_, RgbImage>, f32) {
+    let (w, h) = image.dimensions();
+    let scale = (long_side as f32 / w.max(h).max(1) as f32).min(1.0);
+    let (sw, sh) = (
+        ((w as f32 * scale).round() as u32).max(1),
+        ((h as f32 * scale).round() as u32).max(1),
+    );
+    (super::resize(image, sw, sh), scale)
+}
+
+/// The paper's level in a histogram of 256 levels: the one `PAPER_SHARE` of the
+/// counted pixels are at or below.
+pub fn paper_level(histogram: &[u32; 256]) -> f32 {
+    let total: u32 = histogram.iter().sum();
+    let wanted = (total as f32 * PAPER_SHARE) as u32;
+    let mut seen = 0;
+    histogram
+        .iter()
+        .position(|&n| {
+            seen += n;
+            seen >= wanted
+        })
+        .unwrap_or(255) as f32
+}
+
+/// Whether a pixel of brightness `light` is black or grey print on paper of
+/// brightness `paper_light`.
+pub fn is_black_print(pixel: [u8; 3], light: f32, paper_light: f32) -> bool {
+    let [r, g, b] = pixel.map(f32::from);
+    let spread = r.max(g).max(b) - r.min(g).min(b);
+    light < paper_light - DARK_BELOW_PAPER && spread < BLACK_SPREAD
+}
 
 /// A blob of joined ink: its box and its ink pixels.
 pub struct Blob {

@@ -19,8 +19,7 @@ mod ring;
 use image::RgbImage;
 
 use crate::geometry::{Quad, axis_aligned};
-use crate::imaging::mask::{Blob, Grid};
-use crate::imaging::resize;
+use crate::imaging::mask::{Blob, Grid, paper_level, shrink_to};
 use crate::result::{InkColour, SealShape};
 use fit::fit_ellipse;
 pub use ring::{owners, owns_line, ring_strips};
@@ -29,9 +28,6 @@ pub use ring::{owners, owns_line, ring_strips};
 /// few percent of the page or more, and at 1000 px its outline is still a few
 /// pixels thick.
 const WORK_SIDE: u32 = 1000;
-/// The paper's colour, channel by channel: the level this share of the pixels is
-/// no brighter than (most of a page is paper).
-const PAPER_SHARE: f32 = 0.9;
 /// A pixel is red ink when its red stands this far above its green and blue (of
 /// 255, the paper's colour divided out): black and grey print stays within 15,
 /// the palest red seal stands 60 and more above.
@@ -159,7 +155,7 @@ fn threshold(colour: InkColour) -> f32 {
     }
 }
 
-/// The paper's colour: per channel, the level `PAPER_SHARE` of the pixels are at or below.
+/// The paper's colour: per channel, the paper's level.
 fn paper_colour(image: &RgbImage) -> [f32; 3] {
     let mut histograms = [[0u32; 256]; 3];
     for p in image.pixels() {
@@ -167,15 +163,7 @@ fn paper_colour(image: &RgbImage) -> [f32; 3] {
             histograms[c][p.0[c] as usize] += 1;
         }
     }
-    let wanted = (image.width() as f32 * image.height() as f32 * PAPER_SHARE) as u32;
-    std::array::from_fn(|c| {
-        let mut seen = 0;
-        let level = histograms[c].iter().position(|&n| {
-            seen += n;
-            seen >= wanted
-        });
-        level.unwrap_or(255) as f32
-    })
+    std::array::from_fn(|c| paper_level(&histograms[c]))
 }
 
 /// Finds the seals on the page, largest first.
@@ -184,12 +172,8 @@ pub fn find_seals(image: &RgbImage) -> Vec<FoundSeal> {
     if w < MIN_SIDE_PX as u32 || h < MIN_SIDE_PX as u32 {
         return Vec::new();
     }
-    let scale = (WORK_SIDE as f32 / w.max(h) as f32).min(1.0);
-    let (sw, sh) = (
-        ((w as f32 * scale).round() as u32).max(1),
-        ((h as f32 * scale).round() as u32).max(1),
-    );
-    let small = resize(image, sw, sh);
+    let (small, scale) = shrink_to(image, WORK_SIDE);
+    let (sw, sh) = small.dimensions();
     let paper = paper_colour(&small);
     let mut found = Vec::new();
     for colour in [InkColour::Red, InkColour::Blue] {

@@ -4,6 +4,7 @@ use image::RgbImage;
 
 use super::{FoundSeal, stands_out, threshold};
 use crate::geometry::{Quad, bounds};
+use crate::imaging::mask::is_black_print;
 
 /// The ring text lies between these shares of the radius: inside the border,
 /// outside the star or the horizontal text.
@@ -34,12 +35,6 @@ const STRIP_MAX_WIDTH: u32 = 4096;
 /// dark fringe of the seal's own strokes stays well under it, a black word the
 /// seal was stamped over is most of its line's ink.
 const LINE_BLACK_SHARE: f32 = 0.2;
-/// Black and grey ink: its channels lie within this of one another (of 255); a
-/// dark red stroke's spread well beyond.
-const BLACK_SPREAD: f32 = 60.0;
-/// Dark ink is this far below the paper's brightness (of 255): print and
-/// ballpoint lie 120 and more below it, shadows and stains less than 60.
-const DARK_BELOW_PAPER: f32 = 80.0;
 
 /// The seal's ring text as strips to read left to right (the recogniser's surer
 /// reading of them wins): sampled along the ellipse clockwise from the end of
@@ -207,8 +202,7 @@ pub fn owns_line(image: &RgbImage, seal: &FoundSeal, quad: &Quad) -> bool {
                 continue;
             }
             let light = (p[0] as f32 + p[1] as f32 + p[2] as f32) / 3.0;
-            let spread = p.iter().max().copied().unwrap_or(0) as f32 - p.iter().min().copied().unwrap_or(0) as f32;
-            if light < paper_light - DARK_BELOW_PAPER && spread < BLACK_SPREAD {
+            if is_black_print(p, light, paper_light) {
                 black_ink += 1;
             }
         }
