@@ -401,6 +401,10 @@ def word_placement(result_json, bbox_xhtml, pdf, work):
             return word in texts or any(word in line for line in lines)
 
         for word, x0, y0, x1, y1 in words:
+            if not word.strip():
+                # A blank "word": the bridge that keeps a row whole for text readers
+                # (export::pdf::layout::bridge_rows). No text, nothing to highlight.
+                continue
             counted += 1
             if read_here(word) and on_print(page_image, (x0, y0, x1, y1)):
                 placed += 1

@@ -336,6 +336,87 @@ fn any_script_and_any_angle_is_searchable_and_corrections_are_used() {
     assert!(tool("qpdf", &["--check", arg(&pdf)]).contains("No syntax or stream encoding errors"));
 }
 
+/// `page`'s searchable PDF on a white image, one point a pixel, and where it was written.
+fn pdf_of(name: &str, page: &Page, dir: &Path) -> std::path::PathBuf {
+    let white = RgbImage::from_pixel(page.width, page.height, Rgb([255, 255, 255]));
+    let bytes = searchable_pdf(
+        name,
+        &[PdfPage {
+            page,
+            image: PageImage::Pixels {
+                image: &white,
+                lossless: true,
+            },
+            size: (page.width as f32, page.height as f32),
+        }],
+    )
+    .expect("written");
+    let pdf = dir.join(format!("{name}.pdf"));
+    std::fs::write(&pdf, &bytes).expect("written");
+    pdf
+}
+
+#[test]
+fn pdftotext_reads_a_form_row_by_row_and_wide_set_columns_one_after_the_other() {
+    let dir = temp_dir();
+    // A form: each label far left of its value. Text readers part a row at a gap
+    // over 0.7 em and read all labels before all values, unless the row is bridged.
+    let rows = [
+        ("Name:", "Jane Doe"),
+        ("Date:", "2026-12-02"),
+        ("Amount:", "86.00"),
+        ("Account:", "4410-22"),
+        ("Paid by:", "card"),
+    ];
+    let mut lines = Vec::new();
+    for (i, (label, value)) in rows.iter().enumerate() {
+        let top = 40.0 + 40.0 * i as f32;
+        let label_end = 40.0 + 16.0 * label.len() as f32;
+        lines.push(line(label, axis_aligned(40.0, top, label_end, top + 30.0)));
+        let value_end = 500.0 + 16.0 * value.len() as f32;
+        lines.push(line(value, axis_aligned(500.0, top, value_end, top + 30.0)));
+    }
+    let form = page_of(800, 260, lines);
+    let pdf = pdf_of("form", &form, dir.path());
+    let expected = "Name: Jane Doe Date: 2026-12-02 Amount: 86.00 Account: 4410-22 Paid by: card";
+    assert_eq!(words(&tool("pdftotext", &[arg(&pdf), "-"])), expected);
+    // The bridges are blank: every word pdftotext places is a word read, on its line.
+    for (word, [x0, y0, x1, y1]) in bbox_words(&tool("pdftotext", &["-bbox", arg(&pdf), "-"])) {
+        if word.trim().is_empty() {
+            continue;
+        }
+        let (cx, cy) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
+        let on_its_line = form.lines.iter().any(|l| {
+            let [tl, _, br, _] = l.quad;
+            l.text.split_whitespace().any(|w| w == word)
+                && f64::from(tl.x) <= cx
+                && cx <= f64::from(br.x)
+                && f64::from(tl.y) <= cy
+                && cy <= f64::from(br.y)
+        });
+        assert!(on_its_line, "{word:?} at ({cx}, {cy})");
+    }
+
+    // Two columns of Chinese text set with wide leading (20 px lines, 36 px apart):
+    // with the lines' height as font size, text readers take each line for a block
+    // of its own and interleave the columns row by row.
+    let columns = [
+        ["一二三四五六七", "八九十百千万亿", "甲乙丙丁戊己庚"],
+        ["子丑寅卯辰巳午", "未申酉戌亥天地", "春夏秋冬东南西"],
+    ];
+    let mut lines = Vec::new();
+    for (c, column) in columns.iter().enumerate() {
+        let left = 40.0 + 420.0 * c as f32;
+        for (i, text) in column.iter().enumerate() {
+            let top = 40.0 + 36.0 * i as f32;
+            lines.push(line(text, axis_aligned(left, top, left + 280.0, top + 20.0)));
+        }
+    }
+    let pdf = pdf_of("columns", &page_of(800, 200, lines), dir.path());
+    let expected = columns.iter().flatten().copied().collect::<Vec<_>>().join(" ");
+    assert_eq!(words(&tool("pdftotext", &[arg(&pdf), "-"])), expected);
+}
+
 #[test]
 fn a_black_and_white_a4_scan_at_300_dpi_stays_under_100_kb() {
     // A4 at 300 dpi, 60 lines of 11-point text in pure black and white.

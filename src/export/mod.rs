@@ -13,7 +13,7 @@ pub use markdown::to_markdown;
 pub use tables::{to_csv, to_html};
 pub use xlsx::{COLUMNS as XLSX_COLUMNS, to_xlsx};
 
-use crate::result::Document;
+use crate::result::{Document, Line, Page, TableCell};
 
 /// The file formats results can be exported to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -232,32 +232,76 @@ pub fn to_txt(doc: &Document) -> String {
         if i > 0 {
             out.push(PAGE_SEPARATOR);
         }
-        // Each line's table, if it is in one: a table is written whole where its
-        // first line comes, one row a line, and its lines are not repeated.
-        let mut table_of = vec![None; page.lines.len()];
-        for (t, table) in page.tables.iter().enumerate() {
-            for id in table.cells.iter().flat_map(|c| &c.line_ids) {
-                if let Some(slot) = table_of.get_mut(*id) {
-                    *slot = Some(t);
-                }
-            }
-        }
-        let mut written = vec![false; page.tables.len()];
-        for (line, table) in page.lines.iter().zip(&table_of) {
-            match table {
-                None => {
-                    out.push_str(&line.text);
+        for item in text_items(page) {
+            match item {
+                TextItem::Line(line) => {
+                    out.push_str(&page.lines[line].text);
                     out.push('\n');
                 }
-                Some(t) if !written[*t] => {
-                    written[*t] = true;
-                    out.push_str(&table_as_tsv(&page.tables[*t]));
-                }
-                Some(_) => {}
+                TextItem::Table(table) => out.push_str(&table_as_tsv(&page.tables[table])),
             }
         }
     }
     out
+}
+
+/// One piece of a page's text, in the order the text export writes it.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum TextItem {
+    /// A line outside every table (index into the page's lines).
+    Line(usize),
+    /// A table, written whole, one row a line (index into the page's tables).
+    Table(usize),
+}
+
+/// The page's text in reading order: each line outside tables where it comes, and
+/// each table whole where its first line comes (its lines are not repeated).
+fn text_items(page: &Page) -> Vec<TextItem> {
+    let mut table_of = vec![None; page.lines.len()];
+    for (t, table) in page.tables.iter().enumerate() {
+        for id in table.cells.iter().flat_map(|c| &c.line_ids) {
+            if let Some(slot) = table_of.get_mut(*id) {
+                *slot = Some(t);
+            }
+        }
+    }
+    let mut written = vec![false; page.tables.len()];
+    let mut items = Vec::with_capacity(page.lines.len());
+    for (line, table) in table_of.into_iter().enumerate() {
+        match table {
+            None => items.push(TextItem::Line(line)),
+            Some(t) if !written[t] => {
+                written[t] = true;
+                items.push(TextItem::Table(t));
+            }
+            Some(_) => {}
+        }
+    }
+    items
+}
+
+/// The page's lines in the order its text is written (see [`to_txt`]): a table's
+/// lines cell by cell, row by row, where the table comes. The searchable PDF lays
+/// its text out in this order, so that text readers give the same text.
+pub(crate) fn lines_in_text_order(page: &Page) -> Vec<&Line> {
+    let mut lines = Vec::with_capacity(page.lines.len());
+    for item in text_items(page) {
+        match item {
+            TextItem::Line(line) => lines.push(&page.lines[line]),
+            TextItem::Table(table) => {
+                let mut cells: Vec<&TableCell> = page.tables[table].cells.iter().collect();
+                cells.sort_by_key(|c| (c.row, c.column));
+                let mut seen = vec![false; page.lines.len()];
+                for &id in cells.iter().flat_map(|c| &c.line_ids) {
+                    // A line in two cells (or listed twice) is written once.
+                    if id < seen.len() && !std::mem::replace(&mut seen[id], true) {
+                        lines.push(&page.lines[id]);
+                    }
+                }
+            }
+        }
+    }
+    lines
 }
 
 /// What separates pages in the text export: a form feed, as `pdftotext` writes.
@@ -355,6 +399,21 @@ mod tests {
             to_txt(&doc),
             "INVOICE\nItem\tAmount\nPaper\t9.90\nTotal\t9.90\nThank you\n\u{c}Page two\n"
         );
+        // The searchable PDF lays the lines out in the same order, the table row by
+        // row even when the page lists its lines column by column.
+        let mut by_columns = doc.pages[0].clone();
+        let order = [0usize, 1, 3, 5, 2, 4, 6, 7];
+        by_columns.lines = order.iter().map(|&i| by_columns.lines[i].clone()).collect();
+        for c in &mut by_columns.tables[0].cells {
+            for id in &mut c.line_ids {
+                *id = order.iter().position(|&i| i == *id).expect("listed");
+            }
+        }
+        let texts: Vec<&str> = lines_in_text_order(&by_columns)
+            .iter()
+            .map(|l| l.text.as_str())
+            .collect();
+        assert_eq!(texts, lines);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! Where things go on a PDF page: the image scaled (and turned level) onto the
 //! page, and each line's text over its printed box.
 
-use crate::geometry::{Affine, Point, turn_geometry};
+use crate::geometry::{Affine, Point, median, turn_geometry};
 use crate::result::Line;
 
 use super::PdfPage;
@@ -65,10 +65,20 @@ impl Sheet {
     }
 }
 
+/// What a placed piece draws.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub(super) enum Glyphs<'a> {
+    /// Text read on the page.
+    Read(&'a str),
+    /// One blank glyph that text readers read back as two spaces: it bridges the gap
+    /// between two lines read one after the other on one row (see [`bridge_rows`]).
+    Bridge,
+}
+
 /// Where a piece of a line's text goes on the page.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub(super) struct Placed<'a> {
-    pub(super) text: &'a str,
+    pub(super) glyphs: Glyphs<'a>,
     /// The box's height: with the font's ascent of one em, a selection covers the box.
     pub(super) font_size: f32,
     /// Horizontal scaling, percent, that makes the text as long as its part of the box.
@@ -95,29 +105,161 @@ const SAME_TYPE_SIZE: f32 = 1.25;
 /// given one font size, the median of their heights: text readers (poppler's
 /// pdftotext) keep lines together as one paragraph only when their font sizes
 /// agree within a few percent, and otherwise read each line as a block of its own,
-/// interleaving the lines of neighbouring columns.
-pub(super) fn place_page<'a>(lines: &'a [Line], to_page: impl Fn(Point) -> Point) -> Vec<Placed<'a>> {
-    let mut placed: Vec<Placed<'a>> = lines.iter().flat_map(|line| place(line, &to_page)).collect();
-    let mut by_size: Vec<usize> = (0..placed.len()).collect();
-    by_size.sort_by(|&a, &b| placed[a].font_size.total_cmp(&placed[b].font_size));
+/// interleaving the lines of neighbouring columns. Rows the reading order reads
+/// across are bridged (see [`bridge_rows`]).
+pub(super) fn place_page<'a>(lines: &[&'a Line], to_page: impl Fn(Point) -> Point) -> Vec<Placed<'a>> {
+    let mut by_line: Vec<Vec<Placed<'a>>> = lines
+        .iter()
+        .map(|line| place(line, &to_page))
+        .filter(|pieces| !pieces.is_empty())
+        .collect();
+    let mut all: Vec<&mut Placed<'a>> = by_line.iter_mut().flatten().collect();
+    all.sort_by(|a, b| a.font_size.total_cmp(&b.font_size));
     let mut start = 0;
-    while start < by_size.len() {
-        let smallest = placed[by_size[start]].font_size;
+    while start < all.len() {
+        let smallest = all[start].font_size;
         let end = start
-            + by_size[start..]
+            + all[start..]
                 .iter()
-                .take_while(|&&i| placed[i].font_size <= smallest * SAME_TYPE_SIZE)
+                .take_while(|p| p.font_size <= smallest * SAME_TYPE_SIZE)
                 .count();
-        let median = placed[by_size[(start + end) / 2]].font_size;
-        for &i in &by_size[start..end] {
-            let p = &mut placed[i];
+        let median = all[(start + end) / 2].font_size;
+        for p in &mut all[start..end] {
             // The same length at another font size: the stretch scales inversely.
             p.stretch *= p.font_size / median;
             p.font_size = median;
         }
         start = end;
     }
-    placed
+    open_for_leading(&mut by_line);
+    bridge_rows(by_line)
+}
+
+/// poppler joins two lines into one block only when their baselines are at most
+/// 1.5 font sizes apart (`maxLineSpacingDelta`). Lines set further apart than their
+/// boxes are high (Chinese text with generous leading) then become a block each,
+/// and the lines of neighbouring columns interleave. So a type size whose lines
+/// stand further apart gets a font size this many times under its line pitch
+/// (under 1.5, as the pitch varies a little within a paragraph).
+const MAX_PITCH_EMS: f32 = 1.4;
+/// Two lines one under the other further apart than this many ems are not in one
+/// paragraph (poppler's `maxBlockSpacing`): their gap says nothing of the leading.
+const PARAGRAPH_PITCH_EMS: f32 = 2.5;
+
+/// Each type size given a font size of at least its median line pitch over
+/// [`MAX_PITCH_EMS`], the pitch taken between lines read one under the other.
+fn open_for_leading(by_line: &mut [Vec<Placed<'_>>]) {
+    let mut pitches: Vec<(f32, f32)> = Vec::new();
+    for pair in by_line.windows(2) {
+        let (upper, lower) = (&pair[0], &pair[1]);
+        let (a, b) = (upper[0], lower[0]);
+        if !is_upright(&a) || !is_upright(&b) || a.font_size != b.font_size {
+            continue;
+        }
+        let pitch = a.matrix[5] - b.matrix[5];
+        let (a0, a1) = extent(upper);
+        let (b0, b1) = extent(lower);
+        if pitch > 0.0 && pitch <= PARAGRAPH_PITCH_EMS * a.font_size && a1.min(b1) > a0.max(b0) {
+            pitches.push((a.font_size, pitch));
+        }
+    }
+    let mut sizes: Vec<f32> = pitches.iter().map(|&(size, _)| size).collect();
+    sizes.sort_by(f32::total_cmp);
+    sizes.dedup();
+    for size in sizes {
+        let Some(pitch) = median(pitches.iter().filter(|&&(s, _)| s == size).map(|&(_, p)| p)) else {
+            continue;
+        };
+        if pitch <= MAX_PITCH_EMS * size {
+            continue;
+        }
+        let opened = pitch / MAX_PITCH_EMS;
+        for piece in by_line.iter_mut().flatten().filter(|p| p.font_size == size) {
+            piece.stretch *= piece.font_size / opened;
+            piece.font_size = opened;
+        }
+    }
+}
+
+/// Whether a piece lies level and upright on the page.
+fn is_upright(p: &Placed) -> bool {
+    p.matrix[0] > 0.0 && p.matrix[1] == 0.0 && p.matrix[2] == 0.0
+}
+
+/// Where a line's pieces start and end along the page's width.
+fn extent(pieces: &[Placed]) -> (f32, f32) {
+    let start = pieces.iter().map(|p| p.matrix[4]).fold(f32::INFINITY, f32::min);
+    let end = pieces
+        .iter()
+        .map(|p| p.matrix[4] + p.advance())
+        .fold(f32::NEG_INFINITY, f32::max);
+    (start, end)
+}
+
+/// A gap along a row wider than this many ems parts it for text readers: poppler
+/// pulls a word into a block only within 0.7 em (`minColSpacing1`), and beyond it
+/// reads the words left and right of the gap as separate columns.
+const ROW_GAP_EMS: f32 = 0.7;
+/// A bridge keeps this far (ems) from the words either side: over poppler's word
+/// break (0.1 em), so it stays a word of its own and the words' boxes stay on
+/// their print, and well under [`ROW_GAP_EMS`], so the row holds together.
+const BRIDGE_MARGIN_EMS: f32 = 0.2;
+/// Two pieces are on one row when their baselines differ by at most this many
+/// ems: poppler's `maxIntraLineDelta`, the most it allows within one line.
+const SAME_BASELINE_EMS: f32 = 0.5;
+
+/// The lines' pieces in order, with a [`Glyphs::Bridge`] over each wide gap between
+/// a line and the next when the reading order goes on along the same row (a label
+/// and its value, an item and its price). Text readers such as pdftotext cut a row
+/// at wide gaps and read the two sides as columns, all labels before all values;
+/// the bridge keeps the row whole, so they read the page in the order the engine
+/// did, the order of `--format txt`.
+fn bridge_rows(by_line: Vec<Vec<Placed<'_>>>) -> Vec<Placed<'_>> {
+    let mut out = Vec::with_capacity(by_line.iter().map(Vec::len).sum::<usize>() + by_line.len());
+    let mut previous: Option<Placed> = None;
+    for pieces in by_line {
+        if let (Some(left), Some(right)) = (previous, pieces.first()) {
+            out.extend(bridge(&left, right));
+        }
+        previous = pieces.last().copied();
+        out.extend(pieces);
+    }
+    out
+}
+
+/// The bridge from the end of `left` to the start of `right`, when both lie level,
+/// upright, on one baseline, with a gap too wide for text readers between them.
+fn bridge<'a>(left: &Placed<'a>, right: &Placed<'a>) -> Option<Placed<'a>> {
+    if !is_upright(left) || !is_upright(right) {
+        return None;
+    }
+    let em = left.font_size.min(right.font_size);
+    if (left.matrix[5] - right.matrix[5]).abs() > SAME_BASELINE_EMS * em {
+        return None;
+    }
+    let from = left.matrix[4] + left.advance() + BRIDGE_MARGIN_EMS * left.font_size;
+    let to = right.matrix[4] - BRIDGE_MARGIN_EMS * left.font_size;
+    if right.matrix[4] - (left.matrix[4] + left.advance()) <= ROW_GAP_EMS * em || to <= from {
+        return None;
+    }
+    let glyph = left.font_size * glyphless::PDF_WIDTH as f32 / 1000.0;
+    Some(Placed {
+        glyphs: Glyphs::Bridge,
+        font_size: left.font_size,
+        stretch: 100.0 * (to - from) / glyph,
+        matrix: [1.0, 0.0, 0.0, 1.0, from, left.matrix[5]],
+    })
+}
+
+impl Placed<'_> {
+    /// How far the piece runs along its baseline, in page points.
+    fn advance(&self) -> f32 {
+        let glyphs = match self.glyphs {
+            Glyphs::Read(text) => text.chars().count(),
+            Glyphs::Bridge => 1,
+        };
+        glyphs as f32 * self.font_size * glyphless::PDF_WIDTH as f32 / 1000.0 * self.stretch / 100.0
+    }
 }
 
 /// The pieces of a line's text and where each goes: the whole line along its
@@ -151,7 +293,7 @@ pub(super) fn place<'a>(line: &'a Line, to_page: impl Fn(Point) -> Point) -> Vec
             bl.y + sin * per_char * start as f32,
         );
         Placed {
-            text,
+            glyphs: Glyphs::Read(text),
             font_size: height,
             stretch: 100.0 * per_char / (height * glyphless::PDF_WIDTH as f32 / 1000.0),
             matrix: [c, s, -s, c, origin.x, origin.y],
@@ -205,7 +347,10 @@ mod tests {
         let line = Line::read("ab cd".into(), axis_aligned(100.0, 50.0, 300.0, 70.0), 0.9, 0.9);
         // Image 1000 px high mapped 1:1 onto a page 1000 pt high.
         let placed = place(&line, flip);
-        assert_eq!(placed.iter().map(|p| p.text).collect::<Vec<_>>(), ["ab ", "cd"]);
+        assert_eq!(
+            placed.iter().map(|p| p.glyphs).collect::<Vec<_>>(),
+            [Glyphs::Read("ab "), Glyphs::Read("cd")]
+        );
         assert_eq!(placed[0].font_size, 20.0);
         // Five half-em glyphs at 20 pt are 50 pt; the box is 200 pt long.
         assert!((placed[0].stretch - 400.0).abs() < 1e-3, "{placed:?}");
@@ -271,11 +416,11 @@ mod tests {
     fn lines_of_one_type_size_share_a_font_size_and_keep_their_length() {
         let lines = [
             Line::read("abcd".into(), axis_aligned(0.0, 0.0, 200.0, 20.0), 0.9, 0.9),
-            Line::read("efgh".into(), axis_aligned(0.0, 30.0, 200.0, 52.0), 0.9, 0.9),
-            Line::read("ijkl".into(), axis_aligned(0.0, 60.0, 200.0, 84.0), 0.9, 0.9),
+            Line::read("efgh".into(), axis_aligned(0.0, 26.0, 200.0, 48.0), 0.9, 0.9),
+            Line::read("ijkl".into(), axis_aligned(0.0, 52.0, 200.0, 76.0), 0.9, 0.9),
             Line::read("Title".into(), axis_aligned(0.0, 100.0, 400.0, 160.0), 0.9, 0.9),
         ];
-        let placed = place_page(&lines, flip);
+        let placed = place_page(&lines.iter().collect::<Vec<_>>(), flip);
         let sizes: Vec<f32> = placed.iter().map(|p| p.font_size).collect();
         assert_eq!(sizes, [22.0, 22.0, 22.0, 60.0]);
         // Four half-em glyphs stretched to the 200-pt box at the shared size.
@@ -283,6 +428,67 @@ mod tests {
         for p in &placed[..3] {
             assert!((length(p) - 200.0).abs() < 1e-3, "{p:?}");
         }
+    }
+
+    #[test]
+    fn a_row_read_across_a_wide_gap_is_bridged_and_lines_one_under_another_are_not() {
+        let lines = [
+            // A label and its value far to its right, on one row...
+            Line::read("Date:".into(), axis_aligned(100.0, 100.0, 200.0, 120.0), 0.9, 0.9),
+            Line::read("12/05/24".into(), axis_aligned(500.0, 101.0, 700.0, 121.0), 0.9, 0.9),
+            // ... the next row starts under the label: no bridge back across the page.
+            Line::read("Total:".into(), axis_aligned(100.0, 140.0, 220.0, 160.0), 0.9, 0.9),
+            // A word closer than the row gap: text readers keep it on the row anyway.
+            Line::read("9.50".into(), axis_aligned(230.0, 140.0, 310.0, 160.0), 0.9, 0.9),
+        ];
+        let placed = place_page(&lines.iter().collect::<Vec<_>>(), flip);
+        let kinds: Vec<Glyphs> = placed.iter().map(|p| p.glyphs).collect();
+        assert_eq!(
+            kinds,
+            [
+                Glyphs::Read("Date:"),
+                Glyphs::Bridge,
+                Glyphs::Read("12/05/24"),
+                Glyphs::Read("Total:"),
+                Glyphs::Read("9.50")
+            ]
+        );
+        // The bridge spans the gap, kept 0.2 em (4 pt) from the words either side.
+        let bridge = placed[1];
+        assert!((bridge.matrix[4] - 204.0).abs() < 1e-3, "{bridge:?}");
+        assert!((bridge.matrix[4] + bridge.advance() - 496.0).abs() < 1e-2, "{bridge:?}");
+        assert_eq!(bridge.matrix[5], placed[0].matrix[5], "on the label's baseline");
+    }
+
+    #[test]
+    fn lines_set_far_apart_get_a_font_size_their_pitch_keeps_in_one_paragraph() {
+        // Chinese body text: 20 px boxes on a 36 px pitch (1.8 ems, over poppler's 1.5).
+        let lines: Vec<Line> = (0..4)
+            .map(|i| {
+                let top = 100.0 + 36.0 * i as f32;
+                Line::read(
+                    "一二三四五".into(),
+                    axis_aligned(100.0, top, 300.0, top + 20.0),
+                    0.9,
+                    0.9,
+                )
+            })
+            .collect();
+        let placed = place_page(&lines.iter().collect::<Vec<_>>(), flip);
+        for p in &placed {
+            assert!((p.font_size - 36.0 / MAX_PITCH_EMS).abs() < 1e-3, "{p:?}");
+            // Still as long as the box.
+            assert!((p.advance() - 200.0).abs() < 1e-2, "{p:?}");
+        }
+        // Lines 1.2 ems apart keep their height as the font size.
+        let close: Vec<Line> = (0..3)
+            .map(|i| {
+                let top = 100.0 + 24.0 * i as f32;
+                Line::read("abc".into(), axis_aligned(100.0, top, 300.0, top + 20.0), 0.9, 0.9)
+            })
+            .collect();
+        let placed = place_page(&close.iter().collect::<Vec<_>>(), flip);
+        assert!(placed.iter().all(|p| p.font_size == 20.0), "{placed:?}");
     }
 
     #[test]

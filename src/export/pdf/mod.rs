@@ -32,7 +32,7 @@ use crate::geometry::{Affine, Point, turn_geometry};
 use crate::result::{Page, TextSource};
 use graft::{GraftedPage, Overlay};
 use identity::write_identification;
-use layout::{Sheet, place_page};
+use layout::{Glyphs, Sheet, place_page};
 use picture::{Encoded, Encoding};
 
 /// The text font's name among the resources of a page made from an image.
@@ -303,20 +303,23 @@ fn write_image(pdf: &mut Pdf, id: Ref, encoded: &Encoded) {
 #[derive(Default)]
 struct CharacterCodes {
     codes: BTreeMap<char, u16>,
+    /// The code of the row bridge ([`Glyphs::Bridge`]), read back as two spaces,
+    /// once one is used.
+    bridge: Option<u16>,
 }
+
+/// What the bridge's code reads as: two spaces, one character more than a text
+/// reader drops as a lone space, so it keeps the bridge as a (blank) word.
+const BRIDGE_TEXT: &str = "  ";
 
 impl CharacterCodes {
     fn encode(&mut self, text: &str) -> Result<Vec<u8>, PdfError> {
         let mut bytes = Vec::with_capacity(2 * text.len());
         for c in text.chars() {
-            let next = self.codes.len() + 1;
             let code = match self.codes.get(&c) {
                 Some(code) => *code,
                 None => {
-                    let code = u16::try_from(next)
-                        .ok()
-                        .filter(|&c| c < u16::MAX)
-                        .ok_or(PdfError::TooManyCharacters)?;
+                    let code = self.next()?;
                     self.codes.insert(c, code);
                     code
                 }
@@ -324,6 +327,28 @@ impl CharacterCodes {
             bytes.extend_from_slice(&code.to_be_bytes());
         }
         Ok(bytes)
+    }
+
+    fn bridge(&mut self) -> Result<Vec<u8>, PdfError> {
+        let code = match self.bridge {
+            Some(code) => code,
+            None => *self.bridge.insert(self.next()?),
+        };
+        Ok(code.to_be_bytes().to_vec())
+    }
+
+    /// The next unused code.
+    fn next(&self) -> Result<u16, PdfError> {
+        let used = self.codes.len() + usize::from(self.bridge.is_some());
+        u16::try_from(used + 1)
+            .ok()
+            .filter(|&c| c < u16::MAX)
+            .ok_or(PdfError::TooManyCharacters)
+    }
+
+    /// The highest code used (0 when none).
+    fn last(&self) -> u16 {
+        self.codes.values().copied().chain(self.bridge).max().unwrap_or(0)
     }
 }
 
@@ -347,14 +372,18 @@ fn write_text(
     font: &[u8],
     codes: &mut CharacterCodes,
 ) -> Result<(), PdfError> {
-    for placed in place_page(&page.lines, to_page) {
+    for placed in place_page(&crate::export::lines_in_text_order(page), to_page) {
         // One text object a piece: poppler does not carry `Tz` from one to the next.
         content.begin_text();
         content.set_text_rendering_mode(TextRenderingMode::Invisible);
         content.set_font(Name(font), placed.font_size);
         content.set_horizontal_scaling(placed.stretch);
         content.set_text_matrix(placed.matrix);
-        content.show(Str(&codes.encode(placed.text)?));
+        let encoded = match placed.glyphs {
+            Glyphs::Read(text) => codes.encode(text)?,
+            Glyphs::Bridge => codes.bridge()?,
+        };
+        content.show(Str(&encoded));
         content.end_text();
     }
     Ok(())
@@ -424,7 +453,7 @@ fn write_font(pdf: &mut Pdf, refs: &FontRefs, codes: &CharacterCodes) {
         .filter(Filter::FlateDecode)
         .pair(Name(b"Length1"), program.len() as i32);
     // Every code used draws the blank glyph (code 0 stays .notdef, never used).
-    let last = codes.codes.values().copied().max().unwrap_or(0);
+    let last = codes.last();
     let mut map = Vec::with_capacity(2 * (usize::from(last) + 1));
     map.extend_from_slice(&0u16.to_be_bytes());
     for _ in 1..=last {
@@ -435,6 +464,9 @@ fn write_font(pdf: &mut Pdf, refs: &FontRefs, codes: &CharacterCodes) {
     let mut cmap = UnicodeCmap::<u16>::new(Name(b"OCRDesk-UCS"), IDENTITY);
     for (c, code) in &codes.codes {
         cmap.pair(*code, *c);
+    }
+    if let Some(code) = codes.bridge {
+        cmap.pair_with_multiple(code, BRIDGE_TEXT.chars());
     }
     pdf.cmap(refs.to_unicode, &cmap.finish());
 }
@@ -507,5 +539,8 @@ mod tests {
         let mut codes = CharacterCodes::default();
         assert_eq!(codes.encode("aba").expect("fits"), [0, 1, 0, 2, 0, 1]);
         assert_eq!(codes.encode("中a").expect("fits"), [0, 3, 0, 1]);
+        assert_eq!(codes.bridge().expect("fits"), [0, 4]);
+        assert_eq!(codes.encode("zb").expect("fits"), [0, 5, 0, 2]);
+        assert_eq!((codes.bridge().expect("fits"), codes.last()), (vec![0, 4], 5));
     }
 }
