@@ -6,7 +6,11 @@
 //! - structure only: a `td` matches a `td` with the same row and column span;
 //! - with content: a matching `td` costs the normalised edit distance of the texts.
 //!
-//! `cargo run --release --example table_eval -- [DIR] [--show NAME]`
+//! `cargo run --release --example table_eval -- [DIR] [--show NAME] [--beside PEER.jsonl]`
+//!
+//! `--beside` scores a peer's tables with the same TEDS, beside ours: one JSON
+//! object a line, `{"image": PATH, "html": …, "seconds": …}`, as
+//! `../shared/peers/run_rapidtable.py` prints for RapidTable (`benches/tables.sh`).
 
 use std::path::PathBuf;
 
@@ -204,9 +208,23 @@ fn main() -> anyhow::Result<()> {
     let mut args = std::env::args().skip(1);
     let mut dir = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../shared/eval/tables"));
     let mut show = None;
+    let mut peer: std::collections::HashMap<String, (String, Option<f64>)> = Default::default();
     while let Some(a) = args.next() {
         if a == "--show" {
             show = args.next();
+        } else if a == "--beside" {
+            let path = args.next().ok_or_else(|| anyhow::anyhow!("--beside needs a file"))?;
+            for line in std::fs::read_to_string(&path)?.lines().filter(|l| !l.trim().is_empty()) {
+                let v: Value = serde_json::from_str(line)?;
+                let stem = PathBuf::from(v["image"].as_str().unwrap_or_default())
+                    .file_stem()
+                    .map(|s| s.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                peer.insert(
+                    stem,
+                    (v["html"].as_str().unwrap_or_default().to_owned(), v["seconds"].as_f64()),
+                );
+            }
         } else {
             dir = PathBuf::from(a);
         }
@@ -222,10 +240,11 @@ fn main() -> anyhow::Result<()> {
         ..Extract::default()
     };
     let (mut structure_sum, mut content_sum, mut count) = (0.0, 0.0, 0);
-    let mut subsets: std::collections::BTreeMap<&str, (f64, f64, usize)> = Default::default();
+    // Per group: ours (TEDS-S, TEDS), the peer's (TEDS-S, TEDS), images, table seconds (ours, peer's).
+    let mut subsets: std::collections::BTreeMap<&str, [f64; 7]> = Default::default();
     println!(
-        "{:<28} {:>5} {:>9} {:>9} {:>9}",
-        "image", "found", "rows×cols", "TEDS-S", "TEDS"
+        "{:<28} {:>5} {:>9} {:>9} {:>9} {:>10} {:>9} {:>9} {:>9}",
+        "image", "found", "rows×cols", "TEDS-S", "TEDS", "table s", "peer S", "peer", "peer s"
     );
     for image in &images {
         let name = image
@@ -247,9 +266,28 @@ fn main() -> anyhow::Result<()> {
         let (pred, gt) = (parse_table(&pred_html), parse_table(truth_html));
         let (s, c) = (teds(&pred, &gt, false), teds(&pred, &gt, true));
         let shape = largest.map_or("-".into(), |t| format!("{}×{}", t.rows, t.columns));
-        println!("{name:<28} {:>5} {shape:>9} {s:>9.3} {c:>9.3}", tables.len());
+        let table_seconds: f64 = doc.pages.iter().map(|p| p.timings.tables_ms).sum::<f64>() / 1000.0;
+        let (peer_html, peer_seconds) = peer.get(&name).cloned().unwrap_or_default();
+        let peer_tree = parse_table(if peer_html.is_empty() {
+            "<table></table>"
+        } else {
+            &peer_html
+        });
+        let (ps, pc) = (teds(&peer_tree, &gt, false), teds(&peer_tree, &gt, true));
+        let peer_seconds = peer_seconds.unwrap_or(0.0);
+        if peer.is_empty() {
+            println!(
+                "{name:<28} {:>5} {shape:>9} {s:>9.3} {c:>9.3} {table_seconds:>10.3}",
+                tables.len()
+            );
+        } else {
+            println!(
+                "{name:<28} {:>5} {shape:>9} {s:>9.3} {c:>9.3} {table_seconds:>10.3} {ps:>9.3} {pc:>9.3} {peer_seconds:>9.3}",
+                tables.len()
+            );
+        }
         if show.as_deref() == Some(name.as_str()) {
-            println!("pred:  {pred_html}\ntruth: {truth_html}");
+            println!("pred:  {pred_html}\ntruth: {truth_html}\npeer:  {peer_html}");
         }
         structure_sum += s;
         content_sum += c;
@@ -260,15 +298,40 @@ fn main() -> anyhow::Result<()> {
             "OmniDocBench"
         };
         let e = subsets.entry(subset).or_default();
-        e.0 += s;
-        e.1 += c;
-        e.2 += 1;
+        for (slot, v) in e.iter_mut().zip([s, c, ps, pc, 1.0, table_seconds, peer_seconds]) {
+            *slot += v;
+        }
     }
-    for (subset, (s, c, n)) in subsets {
+    let mut all = [0.0; 7];
+    for (subset, sums) in &subsets {
+        let n = sums[4].max(1.0);
+        print!(
+            "{subset:<28} {:>5} images  TEDS-S {:.3}  TEDS {:.3}  table s {:.3}",
+            sums[4],
+            sums[0] / n,
+            sums[1] / n,
+            sums[5] / n
+        );
+        if !peer.is_empty() {
+            print!(
+                "  | peer TEDS-S {:.3}  TEDS {:.3}  table s {:.3}",
+                sums[2] / n,
+                sums[3] / n,
+                sums[6] / n
+            );
+        }
+        println!();
+        for (a, v) in all.iter_mut().zip(sums) {
+            *a += v;
+        }
+    }
+    if !peer.is_empty() {
+        let n = all[4].max(1.0);
         println!(
-            "{subset:<28} {n:>5} images  TEDS-S {:.3}  TEDS {:.3}",
-            s / n as f64,
-            c / n as f64
+            "peer, all {} images: TEDS structure-only {:.3}, with content {:.3}",
+            all[4],
+            all[2] / n,
+            all[3] / n
         );
     }
     let n = count.max(1) as f64;

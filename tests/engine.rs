@@ -91,3 +91,33 @@ fn a_strip_is_read_without_being_blown_up() {
     assert_eq!((geometry.scaled_width, geometry.scaled_height), (1536, 384));
     assert_eq!(texts(&strip), vec!["Ref. 2026/11/22-A"]);
 }
+
+#[test]
+fn the_table_model_reads_a_drawn_tables_rows_columns_and_merged_heading() {
+    let img = common::price_list(330);
+    // The table's box as the layout model or the rules would give it.
+    let structure = engine()
+        .read_table_structure(&img, [18.0, 68.0, 703.0, 313.0])
+        .expect("read")
+        .expect("the engine has a table model");
+    assert_eq!(structure.size(), (3, 3), "{structure:?}");
+    let heading = structure
+        .cells
+        .iter()
+        .find(|c| c.row == 0 && c.column == 1)
+        .expect("a heading cell");
+    assert_eq!(
+        heading.column_span, 2,
+        "\"Price\" spans the last two columns: {structure:?}"
+    );
+    // Each cell's box lies over its slot on the page: "Tea" in the first column
+    // (ruled at x 20 and 250) of the second row (ruled at y 150 and 230).
+    let tea = structure
+        .cells
+        .iter()
+        .find(|c| c.row == 1 && c.column == 0)
+        .expect("Tea");
+    let [x0, y0, x1, y1] = tea.bounds;
+    let (cx, cy) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
+    assert!((20.0..250.0).contains(&cx) && (150.0..230.0).contains(&cy), "{tea:?}");
+}

@@ -1307,6 +1307,7 @@ fn check_table(t: &Table, n: usize, width: u32, height: u32, tally: &Tally) -> R
     let kind = match t.kind {
         TableKind::Ruled => "ruled tables",
         TableKind::Borderless => "borderless tables",
+        TableKind::Model => "tables the model read",
     };
     tally.add(kind, 1);
     tally.add("cells with text", t.cells.iter().filter(|c| !c.text.is_empty()).count());

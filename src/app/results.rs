@@ -260,6 +260,7 @@ pub fn tables_panel(
             let kind = match table.kind {
                 crate::result::TableKind::Ruled => "ruled",
                 crate::result::TableKind::Borderless => "borderless",
+                crate::result::TableKind::Model => "read by the table model",
             };
             let label = format!("Table {} · {}×{} · {kind}", i + 1, table.rows, table.columns);
             if ui.selectable_label(t == i, label).clicked() {

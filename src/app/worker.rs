@@ -216,7 +216,7 @@ fn run(options: EngineOptions, jobs: Receiver<Job>, events: Sender<WorkerEvent>,
         send(WorkerEvent::Started { file: job.file });
         let mut cancelled = false;
         let result = read_pages(engine, &job.path, &job.open, |mut read| {
-            analyse(&job.path, &mut read, Extract::ALL);
+            analyse(engine, &job.path, &mut read, Extract::ALL);
             let max_side = shared.max_display_side.load(Ordering::Relaxed);
             let image = read.image.map(|image| Arc::new(display_image(&image, max_side)));
             send(WorkerEvent::Page {

@@ -126,6 +126,7 @@ impl LayoutModel {
                     kind,
                     bounds,
                     score: c.score,
+                    structure: None,
                 })
             })
             .collect();

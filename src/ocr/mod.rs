@@ -14,6 +14,7 @@ pub mod options;
 pub mod orientation;
 pub mod page;
 pub mod runtime;
+pub mod table;
 pub mod trace;
 
 use std::path::Path;
@@ -76,6 +77,8 @@ pub struct OcrEngine {
     charset: Charset,
     /// Proposes the page's blocks; `None` when [`EngineOptions::layout`] is off.
     layout: Option<layout::LayoutModel>,
+    /// Reads the structure of the tables the layout model proposes; with `layout`.
+    table: Option<table::TableModel>,
     options: EngineOptions,
 }
 
@@ -115,6 +118,10 @@ impl OcrEngine {
         } else {
             None
         };
+        let table = match options.layout {
+            true => Some(table::TableModel::load(&path(assets::TABLE_MODEL)?, threads, memory)?),
+            false => None,
+        };
         let dictionary = recognizer
             .metadata("character")?
             .ok_or_else(|| OcrError::ModelMetadata {
@@ -129,6 +136,7 @@ impl OcrEngine {
             options,
         );
         engine.layout = layout;
+        engine.table = table;
         Ok(engine)
     }
 
@@ -146,6 +154,7 @@ impl OcrEngine {
             recognizer,
             charset,
             layout: None,
+            table: None,
             options,
         }
     }

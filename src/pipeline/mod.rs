@@ -19,7 +19,9 @@ use crate::geometry::reading_order::reading_order;
 use crate::guard;
 use crate::ocr::OcrEngine;
 use crate::ocr::trace::PageTrace;
-use crate::result::{Document, LayoutProposal, Line, Page, PageOrientation, Seal, StageTimings, TextSource};
+use crate::result::{
+    Document, LayoutProposal, Line, Page, PageOrientation, RegionKind, Seal, StageTimings, TableKind, TextSource,
+};
 
 /// Fewest lines on a page for the layout model to run: two columns of three
 /// lines, the least that can be read in more than one order (as
@@ -50,7 +52,7 @@ pub fn guarded<T>(path: &Path, work: impl FnOnce() -> Result<T, ReadError>) -> R
 
 /// Runs the analyses in `extract` on a page of `path` just read (its images at
 /// hand), then lets go of the level view, which only they need.
-pub fn analyse(path: &Path, read: &mut PageRead, extract: Extract) {
+pub fn analyse(engine: &OcrEngine, path: &Path, read: &mut PageRead, extract: Extract) {
     #[cfg(debug_assertions)]
     panic_if_asked(path);
     #[cfg(not(debug_assertions))]
@@ -71,8 +73,12 @@ pub fn analyse(path: &Path, read: &mut PageRead, extract: Extract) {
         read.page.timings.total_ms += layout_ms;
     }
     analysis::extract(&mut read.page, read.image.as_ref(), level.as_ref(), extract);
-    if proposals.as_ref().is_some_and(|p| !p.is_empty()) {
+    if let Some(proposals) = proposals.as_ref().filter(|p| !p.is_empty()) {
         analysis::layout::agree_on_tables(&mut read.page);
+        let image = level.as_ref().or(read.image.as_ref());
+        if let Some(image) = image.filter(|_| extract.tables && read.page.source == TextSource::Ocr) {
+            read_table_structures(engine, image, &mut read.page, proposals);
+        }
     }
     // Signatures, where the layout was analysed: what no line, seal or picture explains.
     if let (Some(_), Some(image), TextSource::Ocr) = (&proposals, read.image.as_ref(), read.page.source) {
@@ -82,6 +88,50 @@ pub fn analyse(path: &Path, read: &mut PageRead, extract: Extract) {
         read.page.timings.seals_ms += took;
         read.page.timings.total_ms += took;
     }
+}
+
+/// The tables' structure as the table model reads it (`image`: the page laid level,
+/// as the layout model and the tables saw it): first where the layout model
+/// proposes a table, then for each table found from rules or alignment that it did
+/// not see as one. [`analysis::table::adopt_structures`] decides between the
+/// model's grid and the rules'. A table the model cannot read costs a page warning.
+fn read_table_structures(engine: &OcrEngine, image: &RgbImage, page: &mut Page, proposals: &[LayoutProposal]) {
+    let started = Instant::now();
+    let read = |bounds: [f32; 4], warnings: &mut Vec<String>| {
+        engine
+            .read_table_structure(image, bounds)
+            .map_err(|e| {
+                warnings.push(format!(
+                    "a table on this page could not be read by the table model: {e}"
+                ))
+            })
+            .ok()
+            .flatten()
+            .map(|structure| LayoutProposal {
+                kind: RegionKind::Table,
+                bounds,
+                score: 1.0,
+                structure: Some(structure),
+            })
+    };
+    let proposed: Vec<LayoutProposal> = proposals
+        .iter()
+        .filter(|p| p.kind == RegionKind::Table)
+        .filter_map(|p| read(p.bounds, &mut page.warnings))
+        .collect();
+    analysis::table::adopt_structures(page, &proposed);
+    let unseen: Vec<[f32; 4]> = page
+        .tables
+        .iter()
+        .filter(|t| t.kind != TableKind::Model)
+        .filter(|t| !proposed.iter().any(|p| analysis::table::same_table(&p.bounds, &t.bbox)))
+        .map(|t| t.bbox)
+        .collect();
+    let found: Vec<LayoutProposal> = unseen.into_iter().filter_map(|b| read(b, &mut page.warnings)).collect();
+    analysis::table::adopt_structures(page, &found);
+    let took = ms(started);
+    page.timings.tables_ms += took;
+    page.timings.total_ms += took;
 }
 
 /// Test builds only: the analysis of the file named by `OCRDESK_TEST_PANIC_IN_ANALYSIS`
@@ -149,7 +199,7 @@ fn read_and_extract_from(
     let mut pages = Vec::new();
     let page_count = guarded(path, || {
         read_pages_unguarded(engine, path, bytes, options, |mut read| {
-            analyse(path, &mut read, extract);
+            analyse(engine, path, &mut read, extract);
             on_page(&read);
             pages.push(read.page);
             ControlFlow::Continue(())

@@ -74,12 +74,43 @@ impl RegionKind {
 }
 
 /// A block the layout model proposes: its kind, its box in page pixels (left,
-/// top, right, bottom) and the model's score.
-#[derive(Clone, Copy, Debug, PartialEq)]
+/// top, right, bottom) and the model's score; for a table, its structure as the
+/// table model read it, when there is one.
+#[derive(Clone, Debug, PartialEq)]
 pub struct LayoutProposal {
     pub kind: RegionKind,
     pub bounds: [f32; 4],
     pub score: f32,
+    pub structure: Option<TableStructure>,
+}
+
+/// A table's structure as the table model reads it from the table's picture:
+/// its cells row by row, each with its place in the grid and where its content lies.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct TableStructure {
+    pub cells: Vec<StructureCell>,
+    /// Rows of the table's head (`<thead>`).
+    pub header_rows: usize,
+}
+
+/// One cell of a [`TableStructure`].
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct StructureCell {
+    pub row: usize,
+    pub column: usize,
+    pub row_span: usize,
+    pub column_span: usize,
+    /// Where the cell's content lies, in page pixels (left, top, right, bottom).
+    pub bounds: [f32; 4],
+}
+
+impl TableStructure {
+    /// Rows and columns the cells cover.
+    pub fn size(&self) -> (usize, usize) {
+        let rows = self.cells.iter().map(|c| c.row + c.row_span).max().unwrap_or(0);
+        let columns = self.cells.iter().map(|c| c.column + c.column_span).max().unwrap_or(0);
+        (rows, columns)
+    }
 }
 
 /// One block of the page as a reader sees it.

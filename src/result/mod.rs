@@ -8,7 +8,9 @@ use crate::text::escape_html;
 
 mod layout;
 mod timings;
-pub use layout::{InkColour, LayoutProposal, Region, RegionKind, Seal, SealShape, Signature};
+pub use layout::{
+    InkColour, LayoutProposal, Region, RegionKind, Seal, SealShape, Signature, StructureCell, TableStructure,
+};
 pub use timings::{ModelCalls, StageTimings};
 
 /// How the page lies, as found by the engine.
@@ -214,6 +216,8 @@ pub enum TableKind {
     Ruled,
     /// From the alignment of the text (and any horizontal rules).
     Borderless,
+    /// Read by the table structure model from the table's picture.
+    Model,
 }
 
 /// A table found on a page: its grid and the text of every cell.

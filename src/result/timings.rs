@@ -26,6 +26,9 @@ pub struct StageTimings {
     /// Seals found and their ring text read, and signatures found.
     #[serde(default, serialize_with = "super::rounded::millis")]
     pub seals_ms: f64,
+    /// The table model reading the structure of the page's tables (`--extract tables`).
+    #[serde(default, serialize_with = "super::rounded::millis")]
+    pub tables_ms: f64,
     /// Tables and fields (`--extract`), after the reading.
     #[serde(default, serialize_with = "super::rounded::millis")]
     pub analysis_ms: f64,

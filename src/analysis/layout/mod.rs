@@ -107,10 +107,15 @@ pub fn lay_out(page: &mut Page, proposals: &[LayoutProposal]) {
 /// Tables found from the text's alignment alone stand where the layout model saw
 /// a table too: on a page the model has seen, a borderless table with most of its
 /// lines outside the model's tables is columns of prose or a form, not a table.
-/// Ruled tables stand on their rules.
+/// The model takes a dense table for a figure as often as for a table, so its
+/// figures count too (prose and forms it calls text). Ruled tables stand on their rules.
 pub fn agree_on_tables(page: &mut Page) {
     let mut in_table_region = vec![false; page.lines.len()];
-    for r in page.regions.iter().filter(|r| r.kind == RegionKind::Table) {
+    for r in page
+        .regions
+        .iter()
+        .filter(|r| matches!(r.kind, RegionKind::Table | RegionKind::Image))
+    {
         for &id in &r.line_ids {
             if let Some(slot) = in_table_region.get_mut(id) {
                 *slot = true;
@@ -459,6 +464,7 @@ mod tests {
             kind,
             bounds,
             score: 0.8,
+            structure: None,
         }
     }
 

@@ -73,6 +73,7 @@ mod tests {
             kind: RegionKind::Text,
             bounds: [90.0, 10.0, 910.0, 380.0],
             score: 0.9,
+            structure: None,
         }];
         lay_out(&mut page, &proposals);
         let texts: Vec<&str> = page.lines.iter().map(|l| l.text.as_str()).collect();

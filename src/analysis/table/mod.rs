@@ -7,10 +7,12 @@ mod borderless;
 mod fill;
 mod ruled;
 mod rules;
+mod structure;
 
 use image::{GrayImage, RgbImage};
 
 pub use rules::{Rule, find_rules};
+pub use structure::{adopt_structures, same_table};
 
 use crate::geometry::{bounds, median};
 use crate::result::{Line, Table, TableKind};

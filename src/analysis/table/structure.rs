@@ -1,0 +1,374 @@
+//! Tables whose structure the table model read from the page (through the layout
+//! model's table proposals): the model's rows, cells and spans, each cell filled
+//! with the page's lines whose boxes overlap its content most.
+
+use crate::geometry::{bounds, turn_map};
+use crate::result::{LayoutProposal, Page, Table, TableCell, TableKind, TableStructure};
+
+/// A line's box is grown by this many pixels on each side before it is matched
+/// to the cells: the table model's boxes hug the ink, the detector's run a little
+/// outside it (PaddleOCR's table matcher does the same).
+const LINE_MARGIN_PX: f32 = 1.0;
+/// A line is the table's when its middle lies in the proposal grown by this share
+/// of its sides: the margin the table model was shown (`ocr::table`'s crop).
+const PROPOSAL_MARGIN: f32 = 0.02;
+/// Two tables are one when the overlap covers this share of the smaller.
+const SAME_TABLE_SHARE: f32 = 0.5;
+/// The model's table stands for a borderless one when it holds at least this share
+/// of its lines: a line or two of a caption or a heading may fall either way.
+const SAME_LINES_SHARE: f32 = 0.9;
+
+type Bounds = [f32; 4];
+
+/// Puts in the tables the model read: where a ruled table stands with a grid at
+/// least as fine as the model's it keeps it (its rules are exact); a borderless
+/// table gives way to the model's when the model's holds its lines (else the
+/// alignment saw the table run on further than the model was shown); where none
+/// was found, the model's is added.
+pub fn adopt_structures(page: &mut Page, proposals: &[LayoutProposal]) {
+    let turn_by = page.orientation.level_turn();
+    let (_, _, back) = turn_map(page.width, page.height, turn_by);
+    let forward = back.inverse();
+    let boxes: Vec<Bounds> = page
+        .lines
+        .iter()
+        .map(|l| {
+            let (x0, y0, x1, y1) = bounds(&forward.apply_quad(&l.quad));
+            [x0, y0, x1, y1]
+        })
+        .collect();
+    for p in proposals {
+        let Some(structure) = p.structure.as_ref().filter(|s| !s.cells.is_empty()) else {
+            continue;
+        };
+        let mut table = table_of(structure, p.bounds, &boxes, &page.lines);
+        table.turned = turn_by;
+        // Rules drawn on the page are exact where they are drawn: a ruled grid at
+        // least as fine as the model's stands. A coarser one (a frame, or rules
+        // under the header only) leaves rows or columns to the model.
+        if page.tables.iter().any(|t| {
+            t.kind == TableKind::Ruled
+                && same_table(&t.bbox, &table.bbox)
+                && t.rows >= table.rows
+                && t.columns >= table.columns
+        }) {
+            continue;
+        }
+        // A borderless table whose lines the model's leaves out runs on past the
+        // layout model's box (a total under the items): the alignment saw more.
+        let held: Vec<usize> = table.cells.iter().flat_map(|c| c.line_ids.iter().copied()).collect();
+        if page.tables.iter().any(|t| {
+            let ids: Vec<usize> = t.cells.iter().flat_map(|c| c.line_ids.iter().copied()).collect();
+            let kept = ids.iter().filter(|i| held.contains(i)).count() as f32;
+            t.kind == TableKind::Borderless
+                && same_table(&t.bbox, &table.bbox)
+                && kept < SAME_LINES_SHARE * ids.len() as f32
+        }) {
+            continue;
+        }
+        page.tables.retain(|t| !same_table(&t.bbox, &table.bbox));
+        page.tables.push(table);
+    }
+    page.tables.sort_by(|a, b| a.bbox[1].total_cmp(&b.bbox[1]));
+}
+
+/// Whether two boxes overlap over [`SAME_TABLE_SHARE`] of the smaller: one table.
+pub fn same_table(a: &Bounds, b: &Bounds) -> bool {
+    let area = |r: &Bounds| (r[2] - r[0]).max(0.0) * (r[3] - r[1]).max(0.0);
+    let w = (a[2].min(b[2]) - a[0].max(b[0])).max(0.0);
+    let h = (a[3].min(b[3]) - a[1].max(b[1])).max(0.0);
+    w * h > SAME_TABLE_SHARE * area(a).min(area(b))
+}
+
+/// The table `structure` describes over `bounds` (level page pixels), its cells
+/// filled with the lines (`boxes` on the level page) whose middle lies in it.
+fn table_of(structure: &TableStructure, bounds: Bounds, boxes: &[Bounds], lines: &[crate::result::Line]) -> Table {
+    let (mx, my) = (
+        (bounds[2] - bounds[0]) * PROPOSAL_MARGIN,
+        (bounds[3] - bounds[1]) * PROPOSAL_MARGIN,
+    );
+    let area = [bounds[0] - mx, bounds[1] - my, bounds[2] + mx, bounds[3] + my];
+    let mut members: Vec<Vec<usize>> = vec![Vec::new(); structure.cells.len()];
+    for (id, b) in boxes.iter().enumerate() {
+        let (cx, cy) = ((b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0);
+        if cx < area[0] || cx > area[2] || cy < area[1] || cy > area[3] {
+            continue;
+        }
+        let grown = [
+            b[0] - LINE_MARGIN_PX,
+            b[1] - LINE_MARGIN_PX,
+            b[2] + LINE_MARGIN_PX,
+            b[3] + LINE_MARGIN_PX,
+        ];
+        if let Some(cell) = best_cell(&grown, structure) {
+            members[cell].push(id);
+        }
+    }
+    let (rows, columns) = structure.size();
+    let mut cells: Vec<TableCell> = structure
+        .cells
+        .iter()
+        .zip(members)
+        .map(|(c, line_ids)| TableCell {
+            row: c.row,
+            column: c.column,
+            row_span: c.row_span,
+            column_span: c.column_span,
+            text: line_ids
+                .iter()
+                .map(|&i| lines[i].text.as_str())
+                .collect::<Vec<_>>()
+                .join(" "),
+            line_ids,
+            edited: false,
+        })
+        .collect();
+    // Every slot has a cell, as in every table: a row the model gave fewer cells
+    // than the others is filled with empty ones.
+    let mut covered = vec![vec![false; columns]; rows];
+    for c in &cells {
+        for row in covered.iter_mut().skip(c.row).take(c.row_span) {
+            row.iter_mut()
+                .skip(c.column)
+                .take(c.column_span)
+                .for_each(|slot| *slot = true);
+        }
+    }
+    for (row, slots) in covered.iter().enumerate() {
+        for column in (0..columns).filter(|&c| !slots[c]) {
+            cells.push(TableCell {
+                row,
+                column,
+                row_span: 1,
+                column_span: 1,
+                text: String::new(),
+                line_ids: Vec::new(),
+                edited: false,
+            });
+        }
+    }
+    cells.sort_by_key(|c| (c.row, c.column));
+    let along = |axis: usize| {
+        let spans: Vec<(usize, usize, f32, f32)> = structure
+            .cells
+            .iter()
+            .map(|c| match axis {
+                0 => (c.column, c.column_span, c.bounds[0], c.bounds[2]),
+                _ => (c.row, c.row_span, c.bounds[1], c.bounds[3]),
+            })
+            .collect();
+        let count = if axis == 0 { columns } else { rows };
+        edges(&spans, count, area[axis], area[axis + 2])
+    };
+    Table {
+        kind: TableKind::Model,
+        bbox: area,
+        rows,
+        columns,
+        row_edges: along(1),
+        column_edges: along(0),
+        header_rows: structure.header_rows.min(rows),
+        cells,
+        turned: 0.0,
+    }
+}
+
+/// The cell whose content overlaps `line` most (intersection over union); where
+/// none overlaps, or several equally, the nearest by its corners (the sum of the
+/// top-left and bottom-right corners' distances, plus the smaller of the two).
+fn best_cell(line: &Bounds, structure: &TableStructure) -> Option<usize> {
+    let iou = |a: &Bounds, b: &Bounds| {
+        let w = a[2].min(b[2]) - a[0].max(b[0]);
+        let h = a[3].min(b[3]) - a[1].max(b[1]);
+        if w <= 0.0 || h <= 0.0 {
+            return 0.0;
+        }
+        let area = |r: &Bounds| (r[2] - r[0]) * (r[3] - r[1]);
+        w * h / (area(a) + area(b) - w * h)
+    };
+    let distance = |a: &Bounds, b: &Bounds| {
+        let d1 = (b[0] - a[0]).abs() + (b[1] - a[1]).abs();
+        let d2 = (b[2] - a[2]).abs() + (b[3] - a[3]).abs();
+        d1 + d2 + d1.min(d2)
+    };
+    structure
+        .cells
+        .iter()
+        .enumerate()
+        .map(|(k, c)| (k, 1.0 - iou(line, &c.bounds), distance(line, &c.bounds)))
+        .min_by(|a, b| a.1.total_cmp(&b.1).then(a.2.total_cmp(&b.2)))
+        .map(|(k, _, _)| k)
+}
+
+/// `count + 1` boundaries from `start` to `end` along one axis, from the cells'
+/// content (first slot, span, from, to): each inner boundary halfway between the
+/// end of the content before it and the start of the content after it, where
+/// single-slot cells show both; others spread evenly between their neighbours.
+fn edges(spans: &[(usize, usize, f32, f32)], count: usize, start: f32, end: f32) -> Vec<f32> {
+    let mut edges: Vec<Option<f32>> = vec![None; count + 1];
+    edges[0] = Some(start);
+    edges[count] = Some(end);
+    for (k, slot) in edges.iter_mut().enumerate().take(count).skip(1) {
+        let before = spans
+            .iter()
+            .filter(|s| s.1 == 1 && s.0 + 1 == k)
+            .map(|s| s.3)
+            .fold(f32::NEG_INFINITY, f32::max);
+        let after = spans
+            .iter()
+            .filter(|s| s.1 == 1 && s.0 == k)
+            .map(|s| s.2)
+            .fold(f32::INFINITY, f32::min);
+        if before.is_finite() && after.is_finite() {
+            *slot = Some(((before + after) / 2.0).clamp(start, end));
+        }
+    }
+    // Unknown boundaries evenly between the known ones; never running backwards.
+    let mut out = vec![start; count + 1];
+    let mut last_known = 0;
+    for (k, known) in edges.iter().enumerate().skip(1) {
+        if let Some(v) = *known {
+            let from = out[last_known];
+            for (j, slot) in out.iter_mut().enumerate().take(k + 1).skip(last_known + 1) {
+                *slot = from + (v - from) * (j - last_known) as f32 / (k - last_known) as f32;
+            }
+            last_known = k;
+        }
+    }
+    for k in 1..out.len() {
+        out[k] = out[k].max(out[k - 1]);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::geometry::axis_aligned;
+    use crate::result::{Line, RegionKind, StructureCell};
+
+    fn cell(row: usize, column: usize, column_span: usize, bounds: Bounds) -> StructureCell {
+        StructureCell {
+            row,
+            column,
+            row_span: 1,
+            column_span,
+            bounds,
+        }
+    }
+
+    fn page(lines: Vec<Line>) -> Page {
+        Page {
+            index: 0,
+            width: 1000,
+            height: 600,
+            orientation: Default::default(),
+            source: Default::default(),
+            lines,
+            fields: Vec::new(),
+            tables: Vec::new(),
+            warnings: Vec::new(),
+            regions: Vec::new(),
+            seals: Vec::new(),
+            signatures: Vec::new(),
+            timings: Default::default(),
+        }
+    }
+
+    #[test]
+    fn the_models_cells_take_the_lines_over_their_content() {
+        let line = |text: &str, x0, y0, x1, y1| Line::read(text.into(), axis_aligned(x0, y0, x1, y1), 0.9, 0.9);
+        let mut p = page(vec![
+            line("Title above", 100.0, 20.0, 400.0, 50.0),
+            line("Results", 210.0, 110.0, 390.0, 130.0),
+            line("Item", 110.0, 150.0, 180.0, 170.0),
+            line("2024", 210.0, 150.0, 280.0, 170.0),
+            line("2025", 310.0, 150.0, 380.0, 170.0),
+            line("Paper", 110.0, 190.0, 180.0, 210.0),
+            line("12", 212.0, 190.0, 240.0, 210.0),
+            line("15", 312.0, 190.0, 340.0, 210.0),
+        ]);
+        let structure = TableStructure {
+            cells: vec![
+                cell(0, 0, 1, [0.0; 4]),
+                cell(0, 1, 2, [205.0, 108.0, 395.0, 132.0]),
+                cell(1, 0, 1, [108.0, 148.0, 182.0, 172.0]),
+                cell(1, 1, 1, [208.0, 148.0, 282.0, 172.0]),
+                cell(1, 2, 1, [308.0, 148.0, 382.0, 172.0]),
+                cell(2, 0, 1, [108.0, 188.0, 182.0, 212.0]),
+                cell(2, 1, 1, [208.0, 188.0, 250.0, 212.0]),
+                cell(2, 2, 1, [308.0, 188.0, 350.0, 212.0]),
+            ],
+            header_rows: 1,
+        };
+        let proposal = LayoutProposal {
+            kind: RegionKind::Table,
+            bounds: [100.0, 100.0, 400.0, 220.0],
+            score: 0.9,
+            structure: Some(structure),
+        };
+        adopt_structures(&mut p, &[proposal]);
+        let table = &p.tables[0];
+        assert_eq!(
+            (table.kind, table.rows, table.columns, table.header_rows),
+            (TableKind::Model, 3, 3, 1)
+        );
+        assert_eq!(
+            table.to_grid(),
+            [["", "Results", ""], ["Item", "2024", "2025"], ["Paper", "12", "15"]]
+        );
+        // Every slot has a cell; the model's empty first cell is one of them.
+        for (r, c) in (0..3).flat_map(|r| (0..3).map(move |c| (r, c))) {
+            assert!(table.cell_at(r, c).is_some(), "({r}, {c})");
+        }
+        // The title above the table is not in it.
+        assert!(table.cells.iter().all(|c| !c.line_ids.contains(&0)));
+        // Boundaries halfway between the columns' content, in order.
+        assert_eq!(table.column_edges.len(), 4);
+        assert!((table.column_edges[1] - 195.0).abs() < 1e-3, "{:?}", table.column_edges);
+        assert!(
+            table.row_edges.windows(2).all(|w| w[0] <= w[1]),
+            "{:?}",
+            table.row_edges
+        );
+    }
+
+    #[test]
+    fn a_ruled_table_keeps_its_grid_and_a_borderless_or_coarser_one_gives_way() {
+        let structure = TableStructure {
+            cells: vec![
+                cell(0, 0, 1, [110.0, 110.0, 180.0, 130.0]),
+                cell(1, 0, 1, [110.0, 150.0, 180.0, 170.0]),
+            ],
+            header_rows: 0,
+        };
+        let proposal = LayoutProposal {
+            kind: RegionKind::Table,
+            bounds: [100.0, 100.0, 400.0, 220.0],
+            score: 0.9,
+            structure: Some(structure),
+        };
+        let found = |kind, rows| Table {
+            kind,
+            bbox: [98.0, 98.0, 402.0, 222.0],
+            rows,
+            columns: 1,
+            row_edges: vec![98.0; rows + 1],
+            column_edges: vec![98.0, 402.0],
+            header_rows: 0,
+            cells: Vec::new(),
+            turned: 0.0,
+        };
+        for (table, kept) in [
+            (found(TableKind::Ruled, 2), TableKind::Ruled),
+            (found(TableKind::Borderless, 2), TableKind::Model),
+            // A frame with no rules inside: coarser than the model's two rows.
+            (found(TableKind::Ruled, 1), TableKind::Model),
+        ] {
+            let mut p = page(Vec::new());
+            p.tables.push(table);
+            adopt_structures(&mut p, std::slice::from_ref(&proposal));
+            assert_eq!(p.tables.iter().map(|t| t.kind).collect::<Vec<_>>(), [kept]);
+        }
+    }
+}
