@@ -118,9 +118,10 @@ impl OcrEngine {
         } else {
             None
         };
-        let table = match options.layout {
-            true => Some(table::TableModel::load(&path(assets::TABLE_MODEL)?, threads, memory)?),
-            false => None,
+        // Optional, unlike the others: without it tables come from rules and alignment.
+        let table = match path(assets::TABLE_MODEL) {
+            Ok(found) if options.layout => Some(table::TableModel::load(&found, threads, memory)?),
+            _ => None,
         };
         let dictionary = recognizer
             .metadata("character")?

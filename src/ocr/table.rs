@@ -71,6 +71,9 @@ impl TableModel {
     pub fn read(&self, image: &RgbImage, bounds: [f32; 4]) -> Result<(TableStructure, ModelWork), OcrError> {
         let [x0, y0, x1, y1] = crop_box(image.width(), image.height(), bounds);
         let crop = image::imageops::crop_imm(image, x0, y0, x1 - x0, y1 - y0).to_image();
+        if crop.width() == 0 || crop.height() == 0 || bounds.iter().any(|v| !v.is_finite()) {
+            return Ok((TableStructure::default(), ModelWork::default()));
+        }
         let (input, _) = table_input(&crop);
         let started = Instant::now();
         let mut done = None;
@@ -228,69 +231,37 @@ fn decode(outputs: &[ArrayViewD<f32>], tokens: &[String]) -> Result<Vec<Step>, V
 }
 
 /// The cells the tokens describe, each placed in the grid: a row's cells fill the
-/// columns left free by the row spans of the rows above.
+/// slots left free by the row spans of the rows above (a span that would run over
+/// a taken slot, or past the last row, is cut short).
 fn parse(steps: &[Step]) -> TableStructure {
-    let mut structure = TableStructure::default();
-    let mut taken: Vec<Vec<bool>> = Vec::new();
-    let (mut row, mut column, mut in_head, mut open) = (None::<usize>, 0usize, false, None::<StructureCell>);
+    let mut grid = Grid::default();
+    let (mut in_head, mut open) = (false, None::<StructureCell>);
     let span = |token: &str, name: &str| -> Option<usize> {
         let value = token.trim().strip_prefix(name)?.strip_prefix('=')?;
         value.trim_matches('"').parse().ok()
     };
-    let mut place = |cell: StructureCell, column: &mut usize, taken: &mut Vec<Vec<bool>>| {
-        let row_taken =
-            |taken: &mut Vec<Vec<bool>>, r: usize| -> Vec<bool> { taken.get(r).cloned().unwrap_or_default() };
-        while row_taken(taken, cell.row).get(*column).copied().unwrap_or(false) {
-            *column += 1;
-        }
-        for r in cell.row..cell.row + cell.row_span {
-            if taken.len() <= r {
-                taken.resize(r + 1, Vec::new());
-            }
-            let needed = *column + cell.column_span;
-            if taken[r].len() < needed {
-                taken[r].resize(needed, false);
-            }
-            taken[r][*column..needed].iter_mut().for_each(|t| *t = true);
-        }
-        structure.cells.push(StructureCell {
-            column: *column,
-            ..cell
-        });
-        *column += cell.column_span;
-    };
     for step in steps {
         let token = step.token.as_str();
+        if let Some(cell) = open.take_if(|_| matches!(token, ">" | "</td>" | "<tr>" | "</tr>" | OPEN_CELL | WHOLE_CELL))
+        {
+            grid.place(cell);
+        }
         match token {
             "<thead>" => in_head = true,
             "</thead>" => in_head = false,
-            "<tr>" => {
-                row = Some(row.map_or(0, |r| r + 1));
-                column = 0;
-                if in_head {
-                    structure.header_rows += 1;
-                }
-            }
+            "<tr>" => grid.start_row(in_head),
             WHOLE_CELL | OPEN_CELL => {
-                if let Some(cell) = open.take() {
-                    place(cell, &mut column, &mut taken);
-                }
                 let cell = StructureCell {
-                    row: row.unwrap_or(0),
+                    row: grid.row(),
                     column: 0,
                     row_span: 1,
                     column_span: 1,
                     bounds: step.bounds.unwrap_or_default(),
                 };
                 if token == WHOLE_CELL {
-                    place(cell, &mut column, &mut taken);
+                    grid.place(cell);
                 } else {
                     open = Some(cell);
-                }
-            }
-            ">" | "</td>" => {
-                if let Some(cell) = open.take() {
-                    place(cell, &mut column, &mut taken);
                 }
             }
             other => {
@@ -305,9 +276,80 @@ fn parse(steps: &[Step]) -> TableStructure {
         }
     }
     if let Some(cell) = open.take() {
-        place(cell, &mut column, &mut taken);
+        grid.place(cell);
     }
-    structure
+    grid.finish()
+}
+
+/// The slots taken so far while cells are placed row by row.
+#[derive(Default)]
+struct Grid {
+    structure: TableStructure,
+    taken: Vec<Vec<bool>>,
+    /// The row being filled (none before the first `<tr>`), and its next free column.
+    row: Option<usize>,
+    column: usize,
+}
+
+impl Grid {
+    fn row(&self) -> usize {
+        self.row.unwrap_or(0)
+    }
+
+    fn start_row(&mut self, in_head: bool) {
+        self.row = Some(self.row.map_or(0, |r| r + 1));
+        self.column = 0;
+        if in_head {
+            self.structure.header_rows += 1;
+        }
+    }
+
+    fn is_taken(&self, row: usize, column: usize) -> bool {
+        self.taken
+            .get(row)
+            .and_then(|r| r.get(column))
+            .copied()
+            .unwrap_or(false)
+    }
+
+    /// `cell` at the row's next free column, its column span cut where a slot is
+    /// taken, its row span where a slot below is.
+    fn place(&mut self, mut cell: StructureCell) {
+        cell.row = self.row();
+        while self.is_taken(cell.row, self.column) {
+            self.column += 1;
+        }
+        cell.column = self.column;
+        cell.column_span = (1..cell.column_span)
+            .take_while(|&k| !self.is_taken(cell.row, cell.column + k))
+            .count()
+            + 1;
+        cell.row_span = (1..cell.row_span)
+            .take_while(|&k| (0..cell.column_span).all(|c| !self.is_taken(cell.row + k, cell.column + c)))
+            .count()
+            + 1;
+        for r in cell.row..cell.row + cell.row_span {
+            if self.taken.len() <= r {
+                self.taken.resize(r + 1, Vec::new());
+            }
+            let end = cell.column + cell.column_span;
+            if self.taken[r].len() < end {
+                self.taken[r].resize(end, false);
+            }
+            self.taken[r][cell.column..end].iter_mut().for_each(|t| *t = true);
+        }
+        self.column += cell.column_span;
+        self.structure.cells.push(cell);
+    }
+
+    /// The structure, row spans cut at the last row that was opened.
+    fn finish(mut self) -> TableStructure {
+        let rows = self.row.map_or(1, |r| r + 1);
+        for cell in &mut self.structure.cells {
+            cell.row_span = cell.row_span.min(rows.saturating_sub(cell.row)).max(1);
+        }
+        self.structure
+    }
 }
 
 #[cfg(test)]
@@ -417,6 +459,66 @@ mod tests {
             (b[0] - (x0 + 0.02 * scale)).abs() < 1e-3 && (b[1] - (y0 + 0.1 * scale)).abs() < 1e-3,
             "{b:?}"
         );
+    }
+
+    fn steps(tokens: &[&str]) -> Vec<Step> {
+        tokens
+            .iter()
+            .map(|t| Step {
+                token: (*t).to_owned(),
+                bounds: (*t == OPEN_CELL || *t == WHOLE_CELL).then_some([0.0; 4]),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn malformed_tokens_never_give_overlapping_cells_or_phantom_rows() {
+        // B spans two rows at column 1; C below asks for two columns from column 0:
+        // it is cut to the one free slot. A cell left open across <tr> stays in its row.
+        // The last row's rowspan of 5 runs past the table: cut to its one row.
+        let parsed = parse(&steps(&[
+            "<tr>",
+            WHOLE_CELL,
+            OPEN_CELL,
+            " rowspan=\"2\"",
+            ">",
+            "</td>",
+            "</tr>",
+            "<tr>",
+            OPEN_CELL,
+            " colspan=\"2\"",
+            ">",
+            "</td>",
+            "</tr>",
+            "<tr>",
+            WHOLE_CELL,
+            OPEN_CELL,
+            "</tr>",
+            "<tr>",
+            OPEN_CELL,
+            " rowspan=\"5\"",
+            ">",
+            "</td>",
+            "</tr>",
+        ]));
+        let places: Vec<(usize, usize, usize, usize)> = parsed
+            .cells
+            .iter()
+            .map(|c| (c.row, c.column, c.row_span, c.column_span))
+            .collect();
+        assert_eq!(
+            places,
+            [
+                (0, 0, 1, 1),
+                (0, 1, 2, 1),
+                (1, 0, 1, 1),
+                (2, 0, 1, 1),
+                (2, 1, 1, 1),
+                (3, 0, 1, 1)
+            ]
+        );
+        assert_eq!(parsed.size(), (4, 2));
+        assert_eq!(parse(&[]).cells.len(), 0);
     }
 
     #[test]

@@ -3,7 +3,8 @@
 //! with the page's lines whose boxes overlap its content most.
 
 use crate::geometry::{bounds, turn_map};
-use crate::result::{LayoutProposal, Page, Table, TableCell, TableKind, TableStructure};
+use crate::result::{LayoutProposal, Line, Page, Table, TableCell, TableKind, TableStructure};
+use crate::text::join_lines;
 
 /// A line's box is grown by this many pixels on each side before it is matched
 /// to the cells: the table model's boxes hug the ink, the detector's run a little
@@ -41,7 +42,16 @@ pub fn adopt_structures(page: &mut Page, proposals: &[LayoutProposal]) {
         let Some(structure) = p.structure.as_ref().filter(|s| !s.cells.is_empty()) else {
             continue;
         };
-        let mut table = table_of(structure, p.bounds, &boxes, &page.lines);
+        // Lines another table keeps (one this one does not stand in for) stay its.
+        let mut owned = vec![false; page.lines.len()];
+        for t in page.tables.iter().filter(|t| !same_table(&t.bbox, &p.bounds)) {
+            for &id in t.cells.iter().flat_map(|c| &c.line_ids) {
+                if let Some(slot) = owned.get_mut(id) {
+                    *slot = true;
+                }
+            }
+        }
+        let mut table = table_of(structure, p.bounds, &boxes, &page.lines, &owned);
         table.turned = turn_by;
         // Rules drawn on the page are exact where they are drawn: a ruled grid at
         // least as fine as the model's stands. A coarser one (a frame, or rules
@@ -81,15 +91,20 @@ pub fn same_table(a: &Bounds, b: &Bounds) -> bool {
 }
 
 /// The table `structure` describes over `bounds` (level page pixels), its cells
-/// filled with the lines (`boxes` on the level page) whose middle lies in it.
-fn table_of(structure: &TableStructure, bounds: Bounds, boxes: &[Bounds], lines: &[crate::result::Line]) -> Table {
+/// filled with the lines (`boxes` on the level page) whose middle lies in it and
+/// that no other table `owned`.
+fn table_of(structure: &TableStructure, bounds: Bounds, boxes: &[Bounds], lines: &[Line], owned: &[bool]) -> Table {
     let (mx, my) = (
         (bounds[2] - bounds[0]) * PROPOSAL_MARGIN,
         (bounds[3] - bounds[1]) * PROPOSAL_MARGIN,
     );
     let area = [bounds[0] - mx, bounds[1] - my, bounds[2] + mx, bounds[3] + my];
     let mut members: Vec<Vec<usize>> = vec![Vec::new(); structure.cells.len()];
-    for (id, b) in boxes.iter().enumerate() {
+    for (id, b) in boxes
+        .iter()
+        .enumerate()
+        .filter(|&(id, _)| !owned.get(id).copied().unwrap_or(false))
+    {
         let (cx, cy) = ((b[0] + b[2]) / 2.0, (b[1] + b[3]) / 2.0);
         if cx < area[0] || cx > area[2] || cy < area[1] || cy > area[3] {
             continue;
@@ -109,18 +124,23 @@ fn table_of(structure: &TableStructure, bounds: Bounds, boxes: &[Bounds], lines:
         .cells
         .iter()
         .zip(members)
-        .map(|(c, line_ids)| TableCell {
-            row: c.row,
-            column: c.column,
-            row_span: c.row_span,
-            column_span: c.column_span,
-            text: line_ids
-                .iter()
-                .map(|&i| lines[i].text.as_str())
-                .collect::<Vec<_>>()
-                .join(" "),
-            line_ids,
-            edited: false,
+        .map(|(c, mut line_ids)| {
+            // A cell's lines top to bottom, then left to right, joined as prose is
+            // (no space between CJK characters, a hyphen at a line's end joined).
+            line_ids.sort_by(|&a, &b| {
+                (boxes[a][1], boxes[a][0])
+                    .partial_cmp(&(boxes[b][1], boxes[b][0]))
+                    .unwrap_or(std::cmp::Ordering::Equal)
+            });
+            TableCell {
+                row: c.row,
+                column: c.column,
+                row_span: c.row_span,
+                column_span: c.column_span,
+                text: join_lines(line_ids.iter().map(|&i| lines[i].text.as_str())),
+                line_ids,
+                edited: false,
+            }
         })
         .collect();
     // Every slot has a cell, as in every table: a row the model gave fewer cells
@@ -220,7 +240,8 @@ fn edges(spans: &[(usize, usize, f32, f32)], count: usize, start: f32, end: f32)
             .map(|s| s.2)
             .fold(f32::INFINITY, f32::min);
         if before.is_finite() && after.is_finite() {
-            *slot = Some(((before + after) / 2.0).clamp(start, end));
+            // max/min, not clamp: a box from a failed model run may be NaN.
+            *slot = Some(((before + after) / 2.0).max(start).min(end));
         }
     }
     // Unknown boundaries evenly between the known ones; never running backwards.
@@ -245,7 +266,7 @@ fn edges(spans: &[(usize, usize, f32, f32)], count: usize, start: f32, end: f32)
 mod tests {
     use super::*;
     use crate::geometry::axis_aligned;
-    use crate::result::{Line, RegionKind, StructureCell};
+    use crate::result::{RegionKind, StructureCell};
 
     fn cell(row: usize, column: usize, column_span: usize, bounds: Bounds) -> StructureCell {
         StructureCell {

@@ -208,6 +208,11 @@ const BRIDGE_MARGIN_EMS: f32 = 0.2;
 /// ems: poppler's `maxIntraLineDelta`, the most it allows within one line.
 const SAME_BASELINE_EMS: f32 = 0.5;
 
+/// Text left or right of a block joins it only when its font size is within this
+/// share of the block's (poppler's `maxBlockFontSizeDelta3`): a bridge to a line of
+/// another size would not hold the row together, only add a blank word.
+const SIDE_FONT_SIZE_DELTA: f32 = 0.2;
+
 /// The lines' pieces in order, with a [`Glyphs::Bridge`] over each wide gap between
 /// a line and the next when the reading order goes on along the same row (a label
 /// and its value, an item and its price). Text readers such as pdftotext cut a row
@@ -234,7 +239,9 @@ fn bridge<'a>(left: &Placed<'a>, right: &Placed<'a>) -> Option<Placed<'a>> {
         return None;
     }
     let em = left.font_size.min(right.font_size);
-    if (left.matrix[5] - right.matrix[5]).abs() > SAME_BASELINE_EMS * em {
+    if (left.matrix[5] - right.matrix[5]).abs() > SAME_BASELINE_EMS * em
+        || (left.font_size - right.font_size).abs() > SIDE_FONT_SIZE_DELTA * left.font_size
+    {
         return None;
     }
     let from = left.matrix[4] + left.advance() + BRIDGE_MARGIN_EMS * left.font_size;
