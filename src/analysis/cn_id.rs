@@ -6,6 +6,8 @@ use std::sync::LazyLock;
 
 use regex::Regex;
 
+use crate::result::{Field, FieldSource, Verdict};
+
 /// An 18-character identity number standing alone in a line.
 static NUMBER: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?:^|[^0-9])([1-9][0-9]{16}[0-9Xx])(?:$|[^0-9Xx])").expect("valid pattern"));
@@ -83,6 +85,56 @@ pub fn check(number: &str) -> Checked {
     }
 }
 
+/// Checks a resident identity card's fields as a border officer checks a passport's
+/// zone: the `id_number` field gets its check character's verdict, and where the
+/// number's birth date or sex digit says otherwise than the printed `date_of_birth`
+/// or `sex`, both fields are marked (`mismatch`) with what the other says. Returns
+/// how many printed fields were compared.
+pub fn check_card(fields: &mut [Field]) -> usize {
+    let Some(number) = fields
+        .iter()
+        .position(|f| f.source == FieldSource::Fields && f.name == "id_number")
+    else {
+        return 0;
+    };
+    let checked = check(&fields[number].value);
+    fields[number].verdict = Some(if checked.checksum_valid {
+        Verdict::Valid
+    } else {
+        Verdict::Invalid
+    });
+    // A number whose check fails was misread: what its digits say is not evidence.
+    if !checked.checksum_valid {
+        return 0;
+    }
+    let mut compared = 0;
+    for name in ["date_of_birth", "sex"] {
+        let Some(printed) = fields
+            .iter()
+            .position(|f| f.source == FieldSource::Fields && f.name == name)
+        else {
+            continue;
+        };
+        let as_printed = fields[printed]
+            .read_as
+            .clone()
+            .unwrap_or_else(|| fields[printed].value.clone());
+        let (agrees, encoded) = match name {
+            "sex" => (
+                checked.sex_matches(&as_printed),
+                checked.male.map(|m| if m { "男" } else { "女" }.to_owned()),
+            ),
+            _ => (checked.birth_matches(&as_printed), checked.birth.clone()),
+        };
+        compared += 1;
+        if !agrees && let Some(encoded) = encoded {
+            fields[printed].mismatch = Some(format!("the identity number says {encoded}"));
+            fields[number].mismatch = Some(format!("printed page says {as_printed}"));
+        }
+    }
+    compared
+}
+
 /// The first identity number among `lines`, wherever it is printed.
 pub fn find_number<'a>(lines: impl Iterator<Item = &'a str>) -> Option<String> {
     lines
@@ -122,6 +174,44 @@ mod tests {
     fn one_wrong_digit_fails_the_check() {
         assert!(!check("11010519491231012X").checksum_valid);
         assert!(!check("1101051949123100").checksum_valid);
+    }
+
+    fn printed(name: &str, value: &str, read_as: Option<&str>) -> Field {
+        let mut f = Field::from_lines(FieldSource::Fields, name, value.into(), Vec::new(), &[]);
+        f.read_as = read_as.map(str::to_owned);
+        f
+    }
+
+    #[test]
+    fn a_cards_number_gets_a_verdict_and_disagreements_are_marked_on_both_sides() {
+        let mut fields = vec![
+            printed("name", "张三", None),
+            printed("sex", "女", None),
+            printed("date_of_birth", "1949-12-31", Some("1949年12月31日")),
+            printed("id_number", EXAMPLE, None),
+        ];
+        assert_eq!(check_card(&mut fields), 2);
+        assert_eq!(fields[3].verdict, Some(Verdict::Valid));
+        assert!(fields.iter().all(|f| f.mismatch.is_none()), "{fields:?}");
+
+        // The printed birth date differs from the number's; the sex agrees.
+        fields[2] = printed("date_of_birth", "1949-12-13", Some("1949年12月13日"));
+        check_card(&mut fields);
+        assert_eq!(
+            fields[2].mismatch.as_deref(),
+            Some("the identity number says 1949-12-31")
+        );
+        assert_eq!(fields[3].mismatch.as_deref(), Some("printed page says 1949年12月13日"));
+        assert!(fields[1].mismatch.is_none());
+
+        // A misread number fails its check and is not held against the page.
+        let mut misread = vec![
+            printed("sex", "男", None),
+            printed("id_number", "11010519491231012X", None),
+        ];
+        assert_eq!(check_card(&mut misread), 0);
+        assert_eq!(misread[1].verdict, Some(Verdict::Invalid));
+        assert!(misread[0].mismatch.is_none());
     }
 
     #[test]

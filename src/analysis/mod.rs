@@ -104,6 +104,7 @@ fn extract_untimed(page: &mut Page, image: Option<&RgbImage>, level: Option<&Rgb
         page.fields.extend(receipt);
     }
     crosscheck::cross_check(&mut page.fields);
+    cn_id::check_card(&mut page.fields);
 }
 
 #[cfg(test)]

@@ -45,8 +45,20 @@ pub(super) fn passport(page: &Page) -> Result<Value, ApiError> {
         .iter()
         .filter_map(|f| f.verdict.map(|v| (f.name.clone(), json!(v == Verdict::Valid))))
         .collect();
+    // Where the printed page says otherwise than the zone, under the cloud's names.
+    let mismatches: serde_json::Map<String, Value> = NAMES
+        .iter()
+        .filter_map(|(theirs, ours)| {
+            let f = mrz.iter().find(|f| f.name == *ours)?;
+            Some(((*theirs).to_owned(), json!(f.mismatch.as_ref()?)))
+        })
+        .collect();
     result.insert("confidence".into(), Value::Object(confidences));
-    result.insert("extra_info".into(), json!({"check_digits_valid": checks}));
+    let mut extra = json!({"check_digits_valid": checks});
+    if !mismatches.is_empty() {
+        extra["mismatch"] = Value::Object(mismatches);
+    }
+    result.insert("extra_info".into(), extra);
     Ok(Value::Object(result))
 }
 
@@ -77,6 +89,21 @@ pub(super) fn id_card(page: &Page, params: &Params) -> Result<Value, ApiError> {
             "valid_birth": checked.as_ref().zip(birth.as_deref()).is_some_and(|(c, b)| c.birth_matches(b)),
             "valid_sex": checked.as_ref().zip(sex.as_deref()).is_some_and(|(c, s)| c.sex_matches(s)),
         });
+        // What the number and the printed fields say of each other, as the page's fields carry it.
+        let mismatch: serde_json::Map<String, Value> =
+            [("number", "id_number"), ("birth", "date_of_birth"), ("sex", "sex")]
+                .into_iter()
+                .filter_map(|(theirs, ours)| {
+                    let f = page
+                        .fields
+                        .iter()
+                        .find(|f| f.source == FieldSource::Fields && f.name == ours)?;
+                    Some((theirs.to_owned(), json!(f.mismatch.as_ref()?)))
+                })
+                .collect();
+        if !mismatch.is_empty() {
+            result["verification_result"]["mismatch"] = Value::Object(mismatch);
+        }
     }
     // Fields not found are left out, as the cloud leaves out what a side does not print.
     if let Value::Object(map) = &mut result {
@@ -105,6 +132,20 @@ mod tests {
         assert_eq!(
             answer(Endpoint::IdCard, &Params::default(), p).unwrap_err().code,
             "AIS.0105"
+        );
+    }
+
+    #[test]
+    fn a_passport_answer_says_where_the_printed_page_disagrees_with_the_zone() {
+        let mut p = page(&[("P<UTOERIKSSON<<ANNA<MARIA", 0.0, 0.0, 400.0, 20.0)]);
+        let mut birth = field(FieldSource::Mrz, "date_of_birth", "1974-08-12");
+        birth.mismatch = Some("printed page says 21 AUG 1974".into());
+        p.fields = vec![field(FieldSource::Mrz, "surname", "ERIKSSON"), birth];
+        let result = answer(Endpoint::Passport, &Params::default(), p).unwrap();
+        assert_eq!(result["date_of_birth"], "1974-08-12");
+        assert_eq!(
+            result["extra_info"]["mismatch"],
+            json!({"date_of_birth": "printed page says 21 AUG 1974"})
         );
     }
 
