@@ -68,6 +68,27 @@ pub fn bounds(points: &[Point]) -> (f32, f32, f32, f32) {
         })
 }
 
+/// An axis-aligned box: left, top, right, bottom.
+pub type Bounds = [f32; 4];
+
+/// The area of a box (0 when it is empty or inside out).
+pub fn box_area(b: &Bounds) -> f32 {
+    (b[2] - b[0]).max(0.0) * (b[3] - b[1]).max(0.0)
+}
+
+/// The area two boxes share.
+pub fn box_overlap(a: &Bounds, b: &Bounds) -> f32 {
+    let w = (a[2].min(b[2]) - a[0].max(b[0])).max(0.0);
+    let h = (a[3].min(b[3]) - a[1].max(b[1])).max(0.0);
+    w * h
+}
+
+/// Intersection over union of two boxes (0 when they only touch).
+pub fn iou(a: &Bounds, b: &Bounds) -> f32 {
+    let shared = box_overlap(a, b);
+    shared / (box_area(a) + box_area(b) - shared).max(f32::EPSILON)
+}
+
 fn cross(o: Point, a: Point, b: Point) -> f64 {
     (a.x as f64 - o.x as f64) * (b.y as f64 - o.y as f64) - (a.y as f64 - o.y as f64) * (b.x as f64 - o.x as f64)
 }

@@ -19,6 +19,7 @@ use super::model::{InferenceModel, OrtModel};
 use super::options::MemoryUse;
 use super::{ModelWork, model_time_until};
 use crate::error::OcrError;
+use crate::geometry::iou;
 use crate::imaging::resize;
 use crate::result::{LayoutProposal, RegionKind};
 
@@ -213,14 +214,6 @@ fn expected_bin(logits: &[f32]) -> f32 {
     let weights: Vec<f32> = logits.iter().map(|l| (l - max).exp()).collect();
     let total: f32 = weights.iter().sum();
     weights.iter().enumerate().map(|(i, w)| i as f32 * w).sum::<f32>() / total
-}
-
-fn iou(a: &[f32; 4], b: &[f32; 4]) -> f32 {
-    let w = (a[2].min(b[2]) - a[0].max(b[0])).max(0.0);
-    let h = (a[3].min(b[3]) - a[1].max(b[1])).max(0.0);
-    let area = |r: &[f32; 4]| (r[2] - r[0]).max(0.0) * (r[3] - r[1]).max(0.0);
-    let inter = w * h;
-    inter / (area(a) + area(b) - inter).max(f32::EPSILON)
 }
 
 /// Non-maximum suppression per class: best first, a box overlapping a kept one of its

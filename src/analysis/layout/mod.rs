@@ -17,7 +17,7 @@ pub mod paragraphs;
 mod stamps;
 
 use crate::geometry::reading_order::row_order;
-use crate::geometry::{Affine, Quad, axis_aligned, bounds, turn_map};
+use crate::geometry::{Affine, Quad, axis_aligned, bounds, box_area, box_overlap, turn_map};
 use crate::result::{LayoutProposal, Page, Region, RegionKind, TableKind};
 use order::Bounds;
 
@@ -134,12 +134,7 @@ pub fn agree_on_tables(page: &mut Page) {
 
 /// Regions from the model's proposals, each with the lines it holds in their order.
 fn from_proposals(boxes: &[Bounds], downwards: &[bool], proposals: &[LayoutProposal], free: &[bool]) -> Vec<Draft> {
-    let area = |b: &Bounds| (b[2] - b[0]).max(0.0) * (b[3] - b[1]).max(0.0);
-    let covered = |outer: &Bounds, inner: &Bounds| {
-        let w = (outer[2].min(inner[2]) - outer[0].max(inner[0])).max(0.0);
-        let h = (outer[3].min(inner[3]) - outer[1].max(inner[1])).max(0.0);
-        w * h / area(inner).max(1.0)
-    };
+    let covered = |outer: &Bounds, inner: &Bounds| box_overlap(outer, inner) / box_area(inner).max(1.0);
     let blocks: Vec<&LayoutProposal> = proposals
         .iter()
         .enumerate()
@@ -166,7 +161,7 @@ fn from_proposals(boxes: &[Bounds], downwards: &[bool], proposals: &[LayoutPropo
     for (i, line) in boxes.iter().enumerate().filter(|&(i, _)| free[i]) {
         let best = (0..blocks.len())
             .filter(|&b| covered(&blocks[b].bounds, line) >= LINE_INSIDE_SHARE)
-            .min_by(|&a, &b| area(&blocks[a].bounds).total_cmp(&area(&blocks[b].bounds)));
+            .min_by(|&a, &b| box_area(&blocks[a].bounds).total_cmp(&box_area(&blocks[b].bounds)));
         if let Some(b) = best {
             drafts[b].lines.push(i);
         }
@@ -174,7 +169,8 @@ fn from_proposals(boxes: &[Bounds], downwards: &[bool], proposals: &[LayoutPropo
     // Text-like blocks the lines left empty were seen where nothing was read; a
     // figure mostly covered by lines is a page of text (a handwritten note, a
     // poem in a frame) the model took for a picture: its lines are read as text.
-    let text_cover = |d: &Draft| d.lines.iter().map(|&i| area(&boxes[i])).sum::<f32>() / area(&d.bounds).max(1.0);
+    let text_cover =
+        |d: &Draft| d.lines.iter().map(|&i| box_area(&boxes[i])).sum::<f32>() / box_area(&d.bounds).max(1.0);
     drafts.retain(|d| match d.kind {
         RegionKind::Image => text_cover(d) < FIGURE_TEXT_COVER,
         RegionKind::Table | RegionKind::Formula => true,

@@ -6,7 +6,7 @@
 //! Blocks no cut parts are read together, their lines row by row.
 
 /// A block's box: left, top, right, bottom.
-pub type Bounds = [f32; 4];
+pub use crate::geometry::Bounds;
 
 /// A column is at least this many times wider than the gutter beside it: typeset
 /// columns run 7–40 times their gutter, a book spread's pages 2.5 times the gap

@@ -2,7 +2,7 @@
 //! model's table proposals): the model's rows, cells and spans, each cell filled
 //! with the page's lines whose boxes overlap its content most.
 
-use crate::geometry::{bounds, turn_map};
+use crate::geometry::{Bounds, bounds, box_area, box_overlap, iou, turn_map};
 use crate::result::{LayoutProposal, Line, Page, Table, TableCell, TableKind, TableStructure};
 use crate::text::join_lines;
 
@@ -18,8 +18,6 @@ const SAME_TABLE_SHARE: f32 = 0.5;
 /// The model's table stands for a borderless one when it holds at least this share
 /// of its lines: a line or two of a caption or a heading may fall either way.
 const SAME_LINES_SHARE: f32 = 0.9;
-
-type Bounds = [f32; 4];
 
 /// Puts in the tables the model read: where a ruled table stands with a grid at
 /// least as fine as the model's it keeps it (its rules are exact); a borderless
@@ -84,10 +82,7 @@ pub fn adopt_structures(page: &mut Page, proposals: &[LayoutProposal]) {
 
 /// Whether two boxes overlap over [`SAME_TABLE_SHARE`] of the smaller: one table.
 pub fn same_table(a: &Bounds, b: &Bounds) -> bool {
-    let area = |r: &Bounds| (r[2] - r[0]).max(0.0) * (r[3] - r[1]).max(0.0);
-    let w = (a[2].min(b[2]) - a[0].max(b[0])).max(0.0);
-    let h = (a[3].min(b[3]) - a[1].max(b[1])).max(0.0);
-    w * h > SAME_TABLE_SHARE * area(a).min(area(b))
+    box_overlap(a, b) > SAME_TABLE_SHARE * box_area(a).min(box_area(b))
 }
 
 /// The table `structure` describes over `bounds` (level page pixels), its cells
@@ -197,15 +192,6 @@ fn table_of(structure: &TableStructure, bounds: Bounds, boxes: &[Bounds], lines:
 /// none overlaps, or several equally, the nearest by its corners (the sum of the
 /// top-left and bottom-right corners' distances, plus the smaller of the two).
 fn best_cell(line: &Bounds, structure: &TableStructure) -> Option<usize> {
-    let iou = |a: &Bounds, b: &Bounds| {
-        let w = a[2].min(b[2]) - a[0].max(b[0]);
-        let h = a[3].min(b[3]) - a[1].max(b[1]);
-        if w <= 0.0 || h <= 0.0 {
-            return 0.0;
-        }
-        let area = |r: &Bounds| (r[2] - r[0]) * (r[3] - r[1]);
-        w * h / (area(a) + area(b) - w * h)
-    };
     let distance = |a: &Bounds, b: &Bounds| {
         let d1 = (b[0] - a[0]).abs() + (b[1] - a[1]).abs();
         let d2 = (b[2] - a[2]).abs() + (b[3] - a[3]).abs();
