@@ -282,6 +282,16 @@ mod tests {
         }
     }
 
+    /// The layout model's table proposal over `bounds`, its structure read.
+    fn table_at(structure: TableStructure, bounds: Bounds) -> LayoutProposal {
+        LayoutProposal {
+            kind: RegionKind::Table,
+            bounds,
+            score: 0.9,
+            structure: Some(structure),
+        }
+    }
+
     #[test]
     fn the_models_cells_take_the_lines_over_their_content() {
         let line = |text: &str, x0, y0, x1, y1| Line::read(text.into(), axis_aligned(x0, y0, x1, y1), 0.9, 0.9);
@@ -308,12 +318,7 @@ mod tests {
             ],
             header_rows: 1,
         };
-        let proposal = LayoutProposal {
-            kind: RegionKind::Table,
-            bounds: [100.0, 100.0, 400.0, 220.0],
-            score: 0.9,
-            structure: Some(structure),
-        };
+        let proposal = table_at(structure, [100.0, 100.0, 400.0, 220.0]);
         adopt_structures(&mut p, &[proposal]);
         let table = &p.tables[0];
         assert_eq!(
@@ -349,12 +354,7 @@ mod tests {
             ],
             header_rows: 0,
         };
-        let proposal = LayoutProposal {
-            kind: RegionKind::Table,
-            bounds: [100.0, 100.0, 400.0, 220.0],
-            score: 0.9,
-            structure: Some(structure),
-        };
+        let proposal = table_at(structure, [100.0, 100.0, 400.0, 220.0]);
         let found = |kind, rows| Table {
             kind,
             bbox: [98.0, 98.0, 402.0, 222.0],
