@@ -4,13 +4,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages the tests use: DejaVu Sans draws the text fixtures, qpdf
+# Debian packages the tests use: DejaVu Sans draws the text fixtures (Droid Sans
+# Fallback the Chinese ones), qpdf
 # encrypts the PDF fixture and checks the searchable PDFs, poppler-utils reads
 # their text back (pdftotext, pdfinfo), libtiff-tools writes a CCITT Group 4 fax TIFF;
 # strace proves that nothing leaves the machine, for the command line and for the
 # window; desktop-file-validate checks the menu entry the .deb installs. The window
 # runs under Xvfb with Mesa's software OpenGL and X11's libraries.
-DEBIAN_PACKAGES=(fonts-dejavu-core qpdf poppler-utils libtiff-tools strace desktop-file-utils
+DEBIAN_PACKAGES=(fonts-dejavu-core fonts-droid-fallback qpdf poppler-utils libtiff-tools strace desktop-file-utils
   xvfb xauth libgl1-mesa-dri libegl1 libgl1 libxkbcommon-x11-0 libxcursor1 libxrandr2 libxi6 libx11-xcb1)
 sudo=""
 [ "$(id -u)" -ne 0 ] && sudo="sudo"

@@ -119,6 +119,14 @@ fn fixtures(dir: &Path) -> Value {
         ),
         &price_list(400),
     ]);
+    let id_card = common::id_card::front(&common::id_card::Front {
+        name: "张伟",
+        sex: "男",
+        ethnicity: "汉",
+        birth: "1990 年 1 月 2 日",
+        address: &["北京市朝阳区建国路", "88号院3号楼"],
+        number: "110105199001020016",
+    });
     let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/sample.png");
     serde_json::json!({
         "sample": sample,
@@ -126,6 +134,7 @@ fn fixtures(dir: &Path) -> Value {
         "passport": save(&passport, dir, "passport.png"),
         "card": save(&card, dir, "card.png"),
         "layout": save(&layout, dir, "layout.png"),
+        "id_card": save(&id_card, dir, "id_card.png"),
     })
 }
 
@@ -236,6 +245,35 @@ fn the_clouds_own_sdk_gets_the_clis_reading_and_the_clouds_errors() {
     assert_eq!(passport["country_code"], "UTO");
     assert_eq!(passport["sex"], "F");
 
+    // id-card: a drawn resident card's fields, its number checked against them.
+    let card = &answers["id_card"]["result"];
+    assert_eq!(
+        (&card["name"], &card["sex"], &card["ethnicity"], &card["birth"]),
+        (
+            &serde_json::json!("张伟"),
+            &serde_json::json!("男"),
+            &serde_json::json!("汉"),
+            &serde_json::json!("1990-01-02")
+        ),
+        "{card}"
+    );
+    assert_eq!(card["number"], "110105199001020016");
+    assert_eq!(card["address"], "北京市朝阳区建国路88号院3号楼");
+    let verified = &card["verification_result"];
+    assert_eq!(
+        (
+            &verified["valid_number"],
+            &verified["valid_birth"],
+            &verified["valid_sex"]
+        ),
+        (
+            &serde_json::json!(true),
+            &serde_json::json!(true),
+            &serde_json::json!(true)
+        ),
+        "{card}"
+    );
+
     // web-image: the card's contact details and the image's size.
     let web = &answers["web_image"]["result"];
     assert_eq!(web["extracted_data"]["contact_info"]["name"], "Jane Smith", "{web}");
@@ -288,7 +326,7 @@ fn the_clouds_own_sdk_gets_the_clis_reading_and_the_clouds_errors() {
     assert!(metrics.contains(r#"ocrdesk_requests_total{endpoint="general-text",status="400",code="AIS.0102"} 1"#));
     let log = server.log().join("\n");
     assert!(log.contains("\"POST /v2/0123456789abcdef/ocr/passport\" 200"), "{log}");
-    for secret in ["ERIKSSON", "Jane Smith", "Tea", "INVOICE"] {
+    for secret in ["ERIKSSON", "Jane Smith", "Tea", "INVOICE", "张伟", "110105199001020016"] {
         assert!(!log.contains(secret), "the log holds {secret}: {log}");
     }
     assert!(server.terminate().success());

@@ -11,6 +11,8 @@ use std::sync::LazyLock;
 use phonenumber::{Mode, country};
 use regex::Regex;
 
+use super::fields;
+use crate::geometry::bounds;
 use crate::result::{Field, FieldSource, Line};
 
 static EMAIL: LazyLock<Regex> = LazyLock::new(|| {
@@ -215,7 +217,8 @@ fn phone(run: &str, labelled: bool, country: Option<country::Id>) -> Option<(Str
 
 /// Postal addresses: a line labelled as one, a Chinese address (province, city
 /// or district followed by streets and numbers), or a street line with the
-/// lines below it up to the one with the postcode.
+/// lines below it up to the one with the postcode. A label standing alone (an
+/// identity card's 住址) takes the line beside or below it as its value.
 fn addresses(lines: &[Line]) -> Vec<Field> {
     let mut out = Vec::new();
     let mut used = vec![false; lines.len()];
@@ -225,7 +228,13 @@ fn addresses(lines: &[Line]) -> Vec<Field> {
         }
         let text = lines[id].text.trim();
         let label = ADDRESS_LABEL.find(text);
-        let rest = label.map_or(text, |m| &text[m.end()..]);
+        let (start, rest) = match label {
+            Some(m) if text[m.end()..].trim().is_empty() => match fields::neighbour(lines, id, true) {
+                Some(value) if !used[value] => (value, lines[value].text.trim()),
+                _ => continue,
+            },
+            _ => (id, label.map_or(text, |m| &text[m.end()..])),
+        };
         // Another label before the address ("Bill to: …") is not part of it.
         let rest = match rest.split_once([':', '：']) {
             Some((before, after)) if before.chars().count() <= 16 && !before.chars().any(|c| c.is_ascii_digit()) => {
@@ -233,13 +242,26 @@ fn addresses(lines: &[Line]) -> Vec<Field> {
             }
             _ => rest,
         };
+        let mut ids: Vec<usize> = if start == id { vec![id] } else { vec![id, start] };
         if has_han(rest) {
-            if let Some(parts) = chinese_address(rest) {
-                used[id] = true;
-                out.push(field("address", rest.to_owned(), None, &[id], lines));
-                for (name, value) in parts {
-                    out.push(field(name, value, None, &[id], lines));
+            if label.is_none() && chinese_address(rest).is_none() {
+                continue;
+            }
+            // A labelled Chinese address may wrap onto the lines under its start,
+            // joined without spaces as Chinese is written.
+            let mut value = rest.to_owned();
+            if label.is_some() {
+                for next in wrapped_below(lines, start) {
+                    value.push_str(lines[next].text.trim());
+                    ids.push(next);
                 }
+            }
+            for &i in &ids {
+                used[i] = true;
+            }
+            out.push(field("address", value.clone(), None, &ids, lines));
+            for (name, part) in chinese_address(&value).unwrap_or_default() {
+                out.push(field(name, part, None, &ids, lines));
             }
             continue;
         }
@@ -247,16 +269,17 @@ fn addresses(lines: &[Line]) -> Vec<Field> {
             continue;
         }
         // The address runs on over the next lines until its postcode or a line
-        // that is something else (a phone number, an e-mail).
-        let mut ids = vec![id];
+        // that is something else (a phone number, an e-mail, another label).
         let mut value = rest.to_owned();
-        let mut next = id + 1;
+        let mut next = start + 1;
         while !POSTCODE.is_match(&value) && next < lines.len() && ids.len() < 4 {
             let t = lines[next].text.trim();
-            if PHONE_LABEL.is_match(t) || EMAIL.is_match(t) || t.is_empty() {
+            if PHONE_LABEL.is_match(t) || EMAIL.is_match(t) || t.is_empty() || fields::starts_with_label(t) {
                 break;
             }
-            value.push_str(if value.ends_with(',') { " " } else { ", " });
+            if !value.is_empty() {
+                value.push_str(if value.ends_with(',') { " " } else { ", " });
+            }
             value.push_str(t);
             ids.push(next);
             next += 1;
@@ -270,6 +293,45 @@ fn addresses(lines: &[Line]) -> Vec<Field> {
         out.push(field("address", value, None, &ids, lines));
     }
     out
+}
+
+/// The lines an address starting on line `first` wraps onto: each directly under
+/// the one before (within a line's height), starting where it starts, in Chinese,
+/// and neither a label nor a phone number.
+fn wrapped_below(lines: &[Line], first: usize) -> Vec<usize> {
+    // An identity card's address takes at most three lines.
+    const MAX_WRAPPED_LINES: usize = 2;
+    let mut wrapped = Vec::new();
+    let mut last = first;
+    while wrapped.len() < MAX_WRAPPED_LINES {
+        let (x0, y0, _, y1) = bounds(&lines[last].quad);
+        let h = line_height(&lines[last]);
+        let next = (0..lines.len())
+            .filter(|&i| i != last && i != first && !wrapped.contains(&i))
+            .filter(|&i| {
+                let (a0, b0, _, _) = bounds(&lines[i].quad);
+                let t = lines[i].text.trim();
+                // Starts where the line above starts (half a character either way)
+                // and no further down than a line's gap.
+                (a0 - x0).abs() < 0.5 * h
+                    && b0 > y0
+                    && b0 >= y1 - 0.3 * h
+                    && b0 - y1 < h
+                    && has_han(t)
+                    && !PHONE_LABEL.is_match(t)
+                    && !fields::starts_with_label(t)
+            })
+            .min_by(|&a, &b| bounds(&lines[a].quad).1.total_cmp(&bounds(&lines[b].quad).1));
+        let Some(next) = next else { break };
+        wrapped.push(next);
+        last = next;
+    }
+    wrapped
+}
+
+fn line_height(line: &Line) -> f32 {
+    let (_, y0, _, y1) = bounds(&line.quad);
+    (y1 - y0).max(1.0)
 }
 
 /// The province, city and district a Chinese address starts with, when it names
@@ -355,6 +417,27 @@ mod tests {
         assert_eq!(values(&f, "province"), ["广东省", "北京市"]);
         assert_eq!(values(&f, "city"), ["深圳市", "北京市"]);
         assert_eq!(values(&f, "district"), ["南山区", "朝阳区"]);
+    }
+
+    #[test]
+    fn an_address_label_standing_alone_takes_the_lines_beside_and_under_it() {
+        let line =
+            |t: &str, x0, y0, x1, y1| Line::read(t.into(), crate::geometry::axis_aligned(x0, y0, x1, y1), 0.9, 0.9);
+        // An identity card's front: the label, its value beside it wrapping onto
+        // a second line, and the next field's label under that.
+        let page = vec![
+            line("住址", 70.0, 318.0, 122.0, 344.0),
+            line("北京市朝阳区建国路", 180.0, 312.0, 480.0, 346.0),
+            line("88号院3号楼", 181.0, 364.0, 380.0, 398.0),
+            line("公民身份号码", 70.0, 520.0, 240.0, 548.0),
+        ];
+        let f = find_contacts(&page);
+        let address = f.iter().find(|x| x.name == "address").expect("an address");
+        assert_eq!(
+            (address.value.as_str(), address.line_ids.as_slice()),
+            ("北京市朝阳区建国路88号院3号楼", &[0, 1, 2][..])
+        );
+        assert_eq!(values(&f, "district"), ["朝阳区"]);
     }
 
     #[test]

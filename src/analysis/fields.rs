@@ -152,6 +152,11 @@ fn label_at_start(text: &str) -> Option<(&'static str, &str)> {
     Some((name, rest))
 }
 
+/// Whether `text` begins with a field's label ("公民身份号码", "Date of birth").
+pub(super) fn starts_with_label(text: &str) -> bool {
+    label_at_start(text).is_some()
+}
+
 /// The label `text` begins with, and the text right after it.
 fn label_word_at_start(text: &str) -> Option<(&'static str, &str)> {
     let lower = text.to_lowercase();
@@ -214,7 +219,7 @@ fn label_after_unknown_first_language(text: &str) -> Option<(&'static str, &str)
 /// The line that holds the value of the label on line `id`: the nearest line to
 /// its right on the same row, or else (if `below`) the line just below it, if
 /// neither is a label itself.
-fn neighbour(lines: &[Line], id: usize, below: bool) -> Option<usize> {
+pub(super) fn neighbour(lines: &[Line], id: usize, below: bool) -> Option<usize> {
     let (x0, y0, x1, y1) = bounds(&lines[id].quad);
     let h = (y1 - y0).max(1.0);
     let boxes: Vec<(f32, f32, f32, f32)> = lines.iter().map(|l| bounds(&l.quad)).collect();

@@ -1,6 +1,7 @@
 //! Test fixtures the tests make themselves: text drawn with a system font.
 #![allow(dead_code)]
 
+pub mod id_card;
 pub mod pdf;
 
 use std::path::PathBuf;
@@ -66,7 +67,14 @@ pub fn draw_text_in(img: &mut RgbImage, text: &str, x: f32, y: f32, size: f32, c
     draw_with(font(), img, text, (x, y), size, colour);
 }
 
-fn draw_with(font: &FontVec, img: &mut RgbImage, text: &str, (x, y): (f32, f32), size: f32, colour: [u8; 3]) {
+pub(crate) fn draw_with(
+    font: &FontVec,
+    img: &mut RgbImage,
+    text: &str,
+    (x, y): (f32, f32),
+    size: f32,
+    colour: [u8; 3],
+) {
     let f = font.as_scaled(PxScale::from(size));
     let mut caret = x;
     let mut prev = None;

@@ -4,7 +4,7 @@
     drive_sdk.py ENDPOINT AK SK PROJECT_ID FIXTURES.json
 
 FIXTURES.json names the images: {"sample": PATH, "table": PATH, "passport": PATH,
-"card": PATH, "layout": PATH}. Prints one JSON object: for each call, the SDK's own
+"card": PATH, "layout": PATH, "id_card": PATH}. Prints one JSON object: for each call, the SDK's own
 model of the answer (`response.result` through the SDK's classes and back with
 `to_dict()`, so only fields the SDK's models know survive) with the response's
 X-Request-Id, or the exception the SDK raised. tests/serve.rs asserts on it.
@@ -20,10 +20,12 @@ from huaweicloudsdkcore.http.http_config import HttpConfig
 from huaweicloudsdkocr.v1 import (
     GeneralTableRequestBody,
     GeneralTextRequestBody,
+    IdCardRequestBody,
     OcrClient,
     PassportRequestBody,
     RecognizeGeneralTableRequest,
     RecognizeGeneralTextRequest,
+    RecognizeIdCardRequest,
     RecognizePassportRequest,
     RecognizeSmartDocumentRecognizerRequest,
     RecognizeWebImageRequest,
@@ -82,6 +84,8 @@ def main():
                                      return_text_location=True, return_confidence=True))))
     out["passport"] = call(lambda: ocr.recognize_passport(RecognizePassportRequest(
         body=PassportRequestBody(image=image(fixtures["passport"])))))
+    out["id_card"] = call(lambda: ocr.recognize_id_card(RecognizeIdCardRequest(
+        body=IdCardRequestBody(image=image(fixtures["id_card"]), return_verification=True))))
     out["web_image"] = call(lambda: ocr.recognize_web_image(RecognizeWebImageRequest(
         body=WebImageRequestBody(image=image(fixtures["card"]), extract_type=["contact_info", "image_size"]))))
     out["smart_document"] = call(lambda: ocr.recognize_smart_document_recognizer(
