@@ -171,15 +171,15 @@ fn pieces(grid: &GridSpec, owner: &[Vec<usize>], members: &[&Item], text_height:
 
 /// A piece of a cell's text: a line, or a word of a line split across columns.
 #[derive(Clone, Debug, PartialEq)]
-struct Piece {
+pub(super) struct Piece {
     /// Index of the cell it falls in.
-    cell: usize,
+    pub cell: usize,
     /// Its centre's height and its left edge, page pixels.
-    y: f32,
-    x: f32,
-    text: String,
+    pub y: f32,
+    pub x: f32,
+    pub text: String,
     /// Id of the line it comes from.
-    line: usize,
+    pub line: usize,
 }
 
 /// A cell's pieces of text in reading order: top to bottom by rows, left to right
@@ -187,7 +187,7 @@ struct Piece {
 /// previous piece share its row. ("Within half a height" is not transitive, so
 /// rows are formed first, walking down each cell, and then sorted: a comparator
 /// saying "equal" for nearby rows is no total order and makes `sort_by` panic.)
-fn in_reading_order(mut pieces: Vec<Piece>, text_height: f32) -> impl Iterator<Item = Piece> {
+pub(super) fn in_reading_order(mut pieces: Vec<Piece>, text_height: f32) -> impl Iterator<Item = Piece> {
     pieces.sort_by(|a, b| a.cell.cmp(&b.cell).then(a.y.total_cmp(&b.y)));
     let mut rows = Vec::with_capacity(pieces.len());
     let mut row = 0usize;

@@ -2,6 +2,8 @@
 //! model's table proposals): the model's rows, cells and spans, each cell filled
 //! with the page's lines whose boxes overlap its content most.
 
+use super::fill::{Piece, Placement, in_reading_order, place};
+use super::{Item, slot};
 use crate::geometry::{Bounds, bounds, box_area, box_overlap, iou, turn_map};
 use crate::result::{LayoutProposal, Line, Page, Table, TableCell, TableKind, TableStructure};
 use crate::text::join_lines;
@@ -13,6 +15,9 @@ const LINE_MARGIN_PX: f32 = 1.0;
 /// A line is the table's when its middle lies in the proposal grown by this share
 /// of its sides: the margin the table model was shown (`ocr::table`'s crop).
 const PROPOSAL_MARGIN: f32 = 0.02;
+/// A line whose best cell's content spans this share of its width is that cell's
+/// text, whole: the model saw one piece of content there.
+const HELD_WHOLE_SHARE: f32 = 0.8;
 /// Two tables are one when the overlap covers this share of the smaller.
 const SAME_TABLE_SHARE: f32 = 0.5;
 /// The model's table stands for a borderless one when it holds at least this share
@@ -87,14 +92,31 @@ pub fn same_table(a: &Bounds, b: &Bounds) -> bool {
 
 /// The table `structure` describes over `bounds` (level page pixels), its cells
 /// filled with the lines (`boxes` on the level page) whose middle lies in it and
-/// that no other table `owned`.
+/// that no other table `owned`. A line across a column boundary of its row is
+/// split at the spaces on the boundaries, each word to its column's cell (as in
+/// ruled and borderless tables); one whose boundary cuts a word stays whole.
 fn table_of(structure: &TableStructure, bounds: Bounds, boxes: &[Bounds], lines: &[Line], owned: &[bool]) -> Table {
     let (mx, my) = (
         (bounds[2] - bounds[0]) * PROPOSAL_MARGIN,
         (bounds[3] - bounds[1]) * PROPOSAL_MARGIN,
     );
     let area = [bounds[0] - mx, bounds[1] - my, bounds[2] + mx, bounds[3] + my];
-    let mut members: Vec<Vec<usize>> = vec![Vec::new(); structure.cells.len()];
+    let (rows, columns) = structure.size();
+    let along = |axis: usize| {
+        let spans: Vec<(usize, usize, f32, f32)> = structure
+            .cells
+            .iter()
+            .map(|c| match axis {
+                0 => (c.column, c.column_span, c.bounds[0], c.bounds[2]),
+                _ => (c.row, c.row_span, c.bounds[1], c.bounds[3]),
+            })
+            .collect();
+        let count = if axis == 0 { columns } else { rows };
+        edges(&spans, count, area[axis], area[axis + 2])
+    };
+    let (row_edges, column_edges) = (along(1), along(0));
+    let (mut cells, owner) = skeleton(structure, rows, columns);
+    let mut pieces: Vec<Piece> = Vec::new();
     for (id, b) in boxes
         .iter()
         .enumerate()
@@ -110,82 +132,151 @@ fn table_of(structure: &TableStructure, bounds: Bounds, boxes: &[Bounds], lines:
             b[2] + LINE_MARGIN_PX,
             b[3] + LINE_MARGIN_PX,
         ];
-        if let Some(cell) = best_cell(&grown, structure) {
-            members[cell].push(id);
-        }
+        let Some(best) = best_cell(&grown, structure) else {
+            continue;
+        };
+        pieces.extend(line_pieces(
+            structure,
+            best,
+            (id, b),
+            &lines[id].text,
+            &column_edges,
+            &owner,
+        ));
     }
-    let (rows, columns) = structure.size();
-    let mut cells: Vec<TableCell> = structure
-        .cells
-        .iter()
-        .zip(members)
-        .map(|(c, mut line_ids)| {
-            // A cell's lines top to bottom, then left to right, joined as prose is
-            // (no space between CJK characters, a hyphen at a line's end joined).
-            line_ids.sort_by(|&a, &b| {
-                (boxes[a][1], boxes[a][0])
-                    .partial_cmp(&(boxes[b][1], boxes[b][0]))
-                    .unwrap_or(std::cmp::Ordering::Equal)
-            });
-            TableCell {
-                row: c.row,
-                column: c.column,
-                row_span: c.row_span,
-                column_span: c.column_span,
-                text: join_lines(line_ids.iter().map(|&i| lines[i].text.as_str())),
-                line_ids,
-                edited: false,
-            }
-        })
-        .collect();
-    // Every slot has a cell, as in every table: a row the model gave fewer cells
-    // than the others is filled with empty ones.
-    let mut covered = vec![vec![false; columns]; rows];
-    for c in &cells {
-        for row in covered.iter_mut().skip(c.row).take(c.row_span) {
-            row.iter_mut()
-                .skip(c.column)
-                .take(c.column_span)
-                .for_each(|slot| *slot = true);
+    let text_height = median_height(boxes, &pieces);
+    let mut texts: Vec<Vec<String>> = vec![Vec::new(); cells.len()];
+    // A cell's pieces top to bottom, then left to right, joined as prose is (no
+    // space between CJK characters, a hyphen at a line's end joined).
+    for piece in in_reading_order(pieces, text_height) {
+        let cell = &mut cells[piece.cell];
+        if !cell.line_ids.contains(&piece.line) {
+            cell.line_ids.push(piece.line);
         }
+        texts[piece.cell].push(piece.text);
     }
-    for (row, slots) in covered.iter().enumerate() {
-        for column in (0..columns).filter(|&c| !slots[c]) {
-            cells.push(TableCell {
-                row,
-                column,
-                row_span: 1,
-                column_span: 1,
-                text: String::new(),
-                line_ids: Vec::new(),
-                edited: false,
-            });
-        }
+    for (cell, text) in cells.iter_mut().zip(texts) {
+        cell.text = join_lines(text.iter().map(String::as_str));
     }
     cells.sort_by_key(|c| (c.row, c.column));
-    let along = |axis: usize| {
-        let spans: Vec<(usize, usize, f32, f32)> = structure
-            .cells
-            .iter()
-            .map(|c| match axis {
-                0 => (c.column, c.column_span, c.bounds[0], c.bounds[2]),
-                _ => (c.row, c.row_span, c.bounds[1], c.bounds[3]),
-            })
-            .collect();
-        let count = if axis == 0 { columns } else { rows };
-        edges(&spans, count, area[axis], area[axis + 2])
-    };
     Table {
         kind: TableKind::Model,
         bbox: area,
         rows,
         columns,
-        row_edges: along(1),
-        column_edges: along(0),
+        row_edges,
+        column_edges,
         header_rows: structure.header_rows.min(rows),
         cells,
         turned: 0.0,
     }
+}
+
+/// Line `id` (`text`) in its `best` cell, as one piece, or split into its words
+/// where it runs across column boundaries (`column_edges`) over content the model
+/// saw in each word's cell (`owner`: the cell of each slot, by row and column).
+fn line_pieces(
+    structure: &TableStructure,
+    best: usize,
+    (id, b): (usize, &Bounds),
+    text: &str,
+    column_edges: &[f32],
+    owner: &[Vec<usize>],
+) -> Vec<Piece> {
+    let grown = [
+        b[0] - LINE_MARGIN_PX,
+        b[1] - LINE_MARGIN_PX,
+        b[2] + LINE_MARGIN_PX,
+        b[3] + LINE_MARGIN_PX,
+    ];
+    let cy = (b[1] + b[3]) / 2.0;
+    let item = Item {
+        id,
+        x0: b[0],
+        y0: b[1],
+        x1: b[2],
+        y1: b[3],
+        text: text.to_owned(),
+    };
+    let row = structure.cells[best].row;
+    let whole = Piece {
+        cell: best,
+        y: cy,
+        x: b[0],
+        text: item.text.clone(),
+        line: id,
+    };
+    let words = match place(&item, column_edges, item.height()) {
+        Placement::Words(words) if words.len() > 1 => words,
+        _ => Vec::new(),
+    };
+    let split: Vec<Piece> = words
+        .into_iter()
+        .map(|(text, x)| Piece {
+            cell: owner[row][slot(column_edges, x)],
+            y: cy,
+            x,
+            text,
+            line: id,
+        })
+        .collect();
+    // Split only where the model saw each word's content: every word's middle
+    // lies over the content of the cell it goes to (within half a character).
+    let slack = 0.25 * item.height();
+    let over_its_content = |p: &Piece| {
+        structure.cells.get(p.cell).is_some_and(|c| {
+            c.bounds[0] - slack <= p.x && p.x <= c.bounds[2] + slack && box_overlap(&grown, &c.bounds) > 0.0
+        })
+    };
+    // …and the content of the cell the line matched best leaves words of it out.
+    let held = (structure.cells[best].bounds[2].min(b[2]) - structure.cells[best].bounds[0].max(b[0])).max(0.0);
+    let overhangs = held < (b[2] - b[0]) * HELD_WHOLE_SHARE;
+    if overhangs && split.iter().any(|p| p.cell != best) && split.iter().all(over_its_content) {
+        split
+    } else {
+        vec![whole]
+    }
+}
+
+/// The table's cells before their text: the model's, then an empty one in every
+/// slot the model left uncovered (a row given fewer cells than the others), as
+/// every table has; and which cell owns each slot, by row and column.
+fn skeleton(structure: &TableStructure, rows: usize, columns: usize) -> (Vec<TableCell>, Vec<Vec<usize>>) {
+    let mut cells: Vec<TableCell> = structure
+        .cells
+        .iter()
+        .map(|c| TableCell {
+            row: c.row,
+            column: c.column,
+            row_span: c.row_span,
+            column_span: c.column_span,
+            ..TableCell::default()
+        })
+        .collect();
+    let mut owner = vec![vec![usize::MAX; columns]; rows];
+    for (k, c) in cells.iter().enumerate() {
+        for slots in owner.iter_mut().skip(c.row).take(c.row_span) {
+            slots.iter_mut().skip(c.column).take(c.column_span).for_each(|s| *s = k);
+        }
+    }
+    for (row, slots) in owner.iter_mut().enumerate() {
+        for (column, slot) in slots.iter_mut().enumerate().filter(|(_, s)| **s == usize::MAX) {
+            *slot = cells.len();
+            cells.push(TableCell {
+                row,
+                column,
+                ..TableCell::default()
+            });
+        }
+    }
+    (cells, owner)
+}
+
+/// The median height of the lines the pieces come from (1 px when there are none).
+fn median_height(boxes: &[Bounds], pieces: &[Piece]) -> f32 {
+    let mut heights: Vec<f32> = pieces.iter().map(|p| boxes[p.line][3] - boxes[p.line][1]).collect();
+    heights.sort_by(f32::total_cmp);
+    heights.get(heights.len() / 2).copied().unwrap_or(1.0).max(1.0)
 }
 
 /// The cell whose content overlaps `line` most (intersection over union); where
@@ -343,6 +434,38 @@ mod tests {
             "{:?}",
             table.row_edges
         );
+    }
+
+    #[test]
+    fn a_line_across_two_of_the_models_cells_is_split_at_the_space_between_them() {
+        let line = |text: &str, x0, y0, x1, y1| Line::read(text.into(), axis_aligned(x0, y0, x1, y1), 0.9, 0.9);
+        // The detector read "Tea 3.50" as one line over the name and price cells;
+        // "Green tea leaves" runs past the boundary the content shows, into a slot
+        // where the model saw nothing: it stays whole.
+        let mut p = page(vec![
+            line("Item Price", 110.0, 110.0, 390.0, 130.0),
+            line("Tea 3.50", 110.0, 150.0, 390.0, 170.0),
+            line("Green tea leaves", 110.0, 190.0, 330.0, 210.0),
+        ]);
+        let structure = TableStructure {
+            cells: vec![
+                cell(0, 0, 1, [110.0, 110.0, 180.0, 130.0]),
+                cell(0, 1, 1, [300.0, 110.0, 390.0, 130.0]),
+                cell(1, 0, 1, [110.0, 150.0, 180.0, 170.0]),
+                cell(1, 1, 1, [320.0, 150.0, 390.0, 170.0]),
+                cell(2, 0, 1, [110.0, 190.0, 180.0, 210.0]),
+            ],
+            header_rows: 1,
+        };
+        adopt_structures(&mut p, &[table_at(structure, [100.0, 100.0, 400.0, 220.0])]);
+        let table = &p.tables[0];
+        assert_eq!(
+            table.to_grid(),
+            [["Item", "Price"], ["Tea", "3.50"], ["Green tea leaves", ""]]
+        );
+        // Both halves keep the line they came from.
+        assert_eq!(table.cell_at(1, 0).unwrap().line_ids, [1]);
+        assert_eq!(table.cell_at(1, 1).unwrap().line_ids, [1]);
     }
 
     #[test]
