@@ -47,31 +47,57 @@ impl Extract {
 /// ruled tables be found from their rules; without it tables come from alignment.
 /// `level` is the page already laid level as the engine read it (turned by
 /// `page.orientation.level_turn()`); without it the image is turned here.
+/// [`extract_tables`] then [`extract_fields`], for callers with nothing to do
+/// between them.
 pub fn extract(page: &mut Page, image: Option<&RgbImage>, level: Option<&RgbImage>, what: Extract) {
+    extract_tables(page, image, level, what);
+    extract_fields(page, what);
+}
+
+/// The first half of [`extract`]: the page's tables, when `what` asks for them.
+/// The pipeline lets the table model refine them before the fields are read, so
+/// that a label in a table takes its value from its own row.
+pub fn extract_tables(page: &mut Page, image: Option<&RgbImage>, level: Option<&RgbImage>, what: Extract) {
+    timed(page, |page| {
+        if what.tables {
+            find_tables(page, image, level);
+        }
+    });
+}
+
+/// The second half of [`extract`]: machine-readable zones, contacts and label/value
+/// fields (a label in a table keeps to its row), then the checks between them.
+pub fn extract_fields(page: &mut Page, what: Extract) {
+    timed(page, |page| fields_untimed(page, what));
+}
+
+/// Runs `work` on the page and adds its time to the page's analysis time.
+fn timed(page: &mut Page, work: impl FnOnce(&mut Page)) {
     let started = std::time::Instant::now();
-    extract_untimed(page, image, level, what);
+    work(page);
     let ms = started.elapsed().as_secs_f64() * 1000.0;
     page.timings.analysis_ms += ms;
     page.timings.total_ms += ms;
 }
 
-fn extract_untimed(page: &mut Page, image: Option<&RgbImage>, level: Option<&RgbImage>, what: Extract) {
-    if what.tables {
-        // Tables are cut along the axes, so they are found on the page laid
-        // upright and level the way the engine read it: one rule decides both.
-        let turn_by = page.orientation.level_turn();
-        page.tables = if turn_by == 0.0 {
-            let gray = image.map(image::imageops::grayscale);
-            table::find_tables(&page.lines, gray.as_ref())
-        } else {
-            let turned = match level {
-                Some(_) => None,
-                None => image.map(|i| crate::imaging::turn(i, turn_by).0),
-            };
-            let level = level.or(turned.as_ref());
-            table::find_tables_turned(&page.lines, level, page.width, page.height, turn_by)
+fn find_tables(page: &mut Page, image: Option<&RgbImage>, level: Option<&RgbImage>) {
+    // Tables are cut along the axes, so they are found on the page laid
+    // upright and level the way the engine read it: one rule decides both.
+    let turn_by = page.orientation.level_turn();
+    page.tables = if turn_by == 0.0 {
+        let gray = image.map(image::imageops::grayscale);
+        table::find_tables(&page.lines, gray.as_ref())
+    } else {
+        let turned = match level {
+            Some(_) => None,
+            None => image.map(|i| crate::imaging::turn(i, turn_by).0),
         };
-    }
+        let level = level.or(turned.as_ref());
+        table::find_tables_turned(&page.lines, level, page.width, page.height, turn_by)
+    };
+}
+
+fn fields_untimed(page: &mut Page, what: Extract) {
     if what.mrz
         && let Some(zone) = mrz::read_mrz(&page.lines)
     {

@@ -72,7 +72,7 @@ pub fn analyse(engine: &OcrEngine, path: &Path, read: &mut PageRead, extract: Ex
         read.page.timings.layout_ms += layout_ms;
         read.page.timings.total_ms += layout_ms;
     }
-    analysis::extract(&mut read.page, read.image.as_ref(), level.as_ref(), extract);
+    analysis::extract_tables(&mut read.page, read.image.as_ref(), level.as_ref(), extract);
     if let Some(proposals) = proposals.as_ref().filter(|p| !p.is_empty()) {
         analysis::layout::agree_on_tables(&mut read.page);
         let image = level.as_ref().or(read.image.as_ref());
@@ -80,6 +80,8 @@ pub fn analyse(engine: &OcrEngine, path: &Path, read: &mut PageRead, extract: Ex
             read_table_structures(engine, image, &mut read.page, proposals);
         }
     }
+    // After the table model, so that a label in its tables keeps to its row.
+    analysis::extract_fields(&mut read.page, extract);
     // Signatures, where the layout was analysed: what no line, seal or picture explains.
     if let (Some(_), Some(image), TextSource::Ocr) = (&proposals, read.image.as_ref(), read.page.source) {
         let started = Instant::now();
