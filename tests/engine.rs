@@ -121,3 +121,25 @@ fn the_table_model_reads_a_drawn_tables_rows_columns_and_merged_heading() {
     let (cx, cy) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
     assert!((20.0..250.0).contains(&cx) && (150.0..230.0).contains(&cy), "{tea:?}");
 }
+
+/// A passport photo on which the detector found only the zone's second line: the
+/// first is read from one line pitch above it, and the zone is whole and valid.
+#[test]
+fn a_zone_line_the_detector_missed_is_read_from_its_place_above_the_other() {
+    let passport = common::passport_specimen();
+    let mut lines = engine().read(&passport).expect("the specimen reads").lines;
+    let texts: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
+    let first = lines
+        .iter()
+        .position(|l| l.text.starts_with("P<") && l.text.len() > 40)
+        .unwrap_or_else(|| panic!("the zone's first line in {texts:?}"));
+    lines.remove(first);
+    assert!(ocrdesk::analysis::mrz::read_mrz(&lines).is_none());
+    assert!(ocrdesk::pipeline::complete_zone(engine(), &passport, &mut lines));
+    let zone = ocrdesk::analysis::mrz::read_mrz(&lines).expect("the zone, completed");
+    assert!(zone.valid, "{zone:?}");
+    let surname = zone.fields.iter().find(|f| f.name == "surname").expect("a surname");
+    assert_eq!(surname.value, "ERIKSSON");
+    // In its place: above the second line, where the missing line was.
+    assert!(lines[first].text.starts_with("P<"), "{:?}", lines[first]);
+}

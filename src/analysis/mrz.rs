@@ -6,6 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::geometry::{Point, Quad};
 pub use crate::result::Verdict;
 use crate::result::{Field, FieldSource, Line};
 
@@ -70,8 +71,14 @@ pub fn read_mrz(lines: &[Line]) -> Option<MrzReading> {
     if candidates.is_empty() {
         return None;
     }
-    let data = best_zone(&candidates)?;
-    let zone: Vec<String> = data.mrz_lines.lines().map(str::to_owned).collect();
+    let (data, filler_led) = best_zone(&candidates)?;
+    let mut zone: Vec<String> = data.mrz_lines.lines().map(str::to_owned).collect();
+    if filler_led > 0
+        && let Some(first) = zone.first_mut()
+    {
+        // The zone as printed: the fillers that were read as zeros put back.
+        first.replace_range(TD1_NUMBER_START..TD1_NUMBER_START + filler_led, &"<".repeat(filler_led));
+    }
     let line_ids = source_lines(&zone, &candidates);
     let checks = &data.checks;
     let format = match data.format {
@@ -96,7 +103,10 @@ pub fn read_mrz(lines: &[Line]) -> Option<MrzReading> {
     add("given_names", letters_only(&data.given_names), None);
     add(
         "document_number",
-        data.full_document_number().to_owned(),
+        data.full_document_number()
+            .get(filler_led..)
+            .unwrap_or_default()
+            .to_owned(),
         verdict(checks.document_number),
     );
     add("nationality", letters_only(&data.nationality), None);
@@ -143,12 +153,17 @@ const MAX_REORDERED_LINES: usize = 4;
 /// Otherwise the repairs the check digits can confirm are tried — a TD1 card's
 /// document code `I` read as `1` (`1<UTO…`, `1DD<<…`), and the lines in another
 /// order (a layout read out of order) — and the first reading they make valid is
-/// kept. When none is, the zone as read, with the verdicts of its checks.
-fn best_zone(candidates: &[(usize, String)]) -> Option<mrz::MrzData> {
+/// kept. When none is, the zone as read, with the verdicts of its checks — or, on
+/// a TD1 card whose document number begins with filler (which ICAO 9303 does not
+/// allow, and which the `mrz` crate reads shifted), the zone read with those fillers
+/// as zeros, when more of its check digits agree: a check digit counts `<` and `0`
+/// alike, so they check exactly what is printed. Returns the zone and how many
+/// fillers were read as zeros.
+fn best_zone(candidates: &[(usize, String)]) -> Option<(mrz::MrzData, usize)> {
     let texts: Vec<&str> = candidates.iter().map(|(_, t)| t.as_str()).collect();
     let as_read = mrz::find_and_parse(&texts.join("\n")).ok();
     if as_read.as_ref().is_some_and(mrz::MrzData::valid) {
-        return as_read;
+        return as_read.map(|zone| (zone, 0));
     }
     let repaired: Vec<String> = texts.iter().map(|t| repair_document_code(t)).collect();
     let orders = if repaired.len() <= MAX_REORDERED_LINES {
@@ -156,13 +171,42 @@ fn best_zone(candidates: &[(usize, String)]) -> Option<mrz::MrzData> {
     } else {
         vec![(0..repaired.len()).collect()]
     };
-    orders
-        .into_iter()
-        .find_map(|order| {
-            let text: Vec<&str> = order.iter().map(|&i| repaired[i].as_str()).collect();
-            mrz::find_and_parse(&text.join("\n")).ok().filter(mrz::MrzData::valid)
-        })
-        .or(as_read)
+    let valid = orders.into_iter().find_map(|order| {
+        let text: Vec<&str> = order.iter().map(|&i| repaired[i].as_str()).collect();
+        mrz::find_and_parse(&text.join("\n")).ok().filter(mrz::MrzData::valid)
+    });
+    if let Some(zone) = valid {
+        return Some((zone, 0));
+    }
+    let (zeroed, fillers): (Vec<String>, Vec<usize>) = repaired.iter().map(|t| filler_led_number(t)).unzip();
+    let filler_led = fillers.iter().copied().max().unwrap_or(0);
+    let verified = |zone: &Option<mrz::MrzData>| zone.as_ref().map_or(0, |z| z.checks.verified());
+    if filler_led > 0 {
+        let zeroed = mrz::find_and_parse(&zeroed.join("\n")).ok();
+        if verified(&zeroed) > verified(&as_read) {
+            return zeroed.map(|zone| (zone, filler_led));
+        }
+    }
+    as_read.map(|zone| (zone, 0))
+}
+
+/// Where a TD1 card's document number starts on its first line.
+const TD1_NUMBER_START: usize = 5;
+
+/// A TD1 first line (30 characters, document code I, A or C) whose document number
+/// begins with filler, with that filler as zeros, and how many there were; any
+/// other line as it is, and 0.
+fn filler_led_number(text: &str) -> (String, usize) {
+    let td1_first = text.len() == 30 && text.starts_with(['I', 'A', 'C']);
+    let fillers = text
+        .get(TD1_NUMBER_START..TD1_NUMBER_START + 9)
+        .map_or(0, |number| number.chars().take_while(|&c| c == '<').count());
+    if !td1_first || fillers == 0 || fillers == 9 {
+        return (text.to_owned(), 0);
+    }
+    let mut zeroed = text.to_owned();
+    zeroed.replace_range(TD1_NUMBER_START..TD1_NUMBER_START + fillers, &"0".repeat(fillers));
+    (zeroed, fillers)
 }
 
 /// A TD1 card's first line with its document code's `I` read as `1` turned back.
@@ -240,6 +284,52 @@ fn looks_like_zone_line(text: &str) -> bool {
     // dates and check digits make it rich in digits; prose in capitals is neither.
     let digits = text.chars().filter(char::is_ascii_digit).count();
     in_alphabet as f32 >= 0.9 * len as f32 && (fillers >= 1 || digits >= 12)
+}
+
+/// Where the other line of a two-line zone may lie, when the page shows one line
+/// of a passport's or visa's zone (36 or 44 characters) and no zone reads: the
+/// line's box moved a line pitch up and down. ICAO 9303 prints zone lines at a
+/// fixed pitch, about 1.75 character heights; the detector's box is one to one and
+/// a half character heights tall, so five distances each way cover its fit. Returns the lone line's index
+/// and the places, each with whether it lies above the line.
+pub fn missing_line_places(lines: &[Line]) -> Option<(usize, Vec<(Quad, bool)>)> {
+    /// Pitches tried, in the lone line's box heights.
+    const PITCHES_IN_HEIGHTS: [f32; 5] = [0.9, 1.1, 1.3, 1.5, 1.7];
+    if read_mrz(lines).is_some() {
+        return None;
+    }
+    let zone_lines: Vec<usize> = (0..lines.len())
+        .filter(|&i| {
+            let text = zone_text(&lines[i].text);
+            // A line of 36 or 44 give or take a character the reader dropped or added.
+            let len = text.chars().count();
+            looks_like_zone_line(&text) && ((35..=37).contains(&len) || (43..=45).contains(&len))
+        })
+        .collect();
+    let [lone] = zone_lines[..] else {
+        return None;
+    };
+    let q = lines[lone].quad;
+    let height = q[0].distance(q[3]).max(q[1].distance(q[2]));
+    if height < 1.0 {
+        return None;
+    }
+    // The unit vector from the line's top edge to its bottom edge.
+    let (dx, dy) = (
+        (q[3].x + q[2].x - q[0].x - q[1].x) / 2.0,
+        (q[3].y + q[2].y - q[0].y - q[1].y) / 2.0,
+    );
+    let norm = dx.hypot(dy).max(f32::EPSILON);
+    let places = [true, false]
+        .into_iter()
+        .flat_map(|above| PITCHES_IN_HEIGHTS.map(|k| (above, k)))
+        .map(|(above, k)| {
+            let step = if above { -k * height } else { k * height };
+            let moved = q.map(|p| Point::new(p.x + dx / norm * step, p.y + dy / norm * step));
+            (moved, above)
+        })
+        .collect();
+    Some((lone, places))
 }
 
 /// For each zone line, the candidate line it was read from (the most similar).
@@ -320,6 +410,65 @@ mod tests {
         assert_eq!(field(&reading, "document_number").value, "D23145890");
         assert_eq!(field(&reading, "document_number").verdict, Some(Verdict::Valid));
         assert_eq!(reading.line_ids, [0, 1, 2]);
+    }
+
+    #[test]
+    fn a_lone_passport_zone_line_says_where_its_other_line_may_be() {
+        let line = |t: &str, y0: f32| {
+            Line::read(
+                t.into(),
+                crate::geometry::axis_aligned(40.0, y0, 940.0, y0 + 40.0),
+                0.9,
+                0.9,
+            )
+        };
+        let second = "L898902C36UTO7408122F1204159ZE184226B<<<<<10";
+        let page = vec![line("PASSPORT", 100.0), line(second, 400.0)];
+        let (lone, places) = missing_line_places(&page).expect("places to look");
+        assert_eq!(lone, 1);
+        // Five pitches up and five down, each the line's box moved square to it.
+        let tops: Vec<(f32, bool)> = places.iter().map(|(q, above)| (q[0].y.round(), *above)).collect();
+        assert_eq!(
+            tops,
+            [
+                (364.0, true),
+                (356.0, true),
+                (348.0, true),
+                (340.0, true),
+                (332.0, true),
+                (436.0, false),
+                (444.0, false),
+                (452.0, false),
+                (460.0, false),
+                (468.0, false)
+            ]
+        );
+        assert!(places.iter().all(|(q, _)| q[0].x == 40.0 && q[1].x == 940.0));
+        // With both lines read, or with no zone line, there is nothing to look for.
+        let whole = vec![
+            line("P<UTOERIKSSON<<ANNA<MARIA<<<<<<<<<<<<<<<<<<<", 352.0),
+            line(second, 400.0),
+        ];
+        assert!(missing_line_places(&whole).is_none());
+        assert!(missing_line_places(&[line("PASSPORT", 100.0)]).is_none());
+    }
+
+    /// A card whose document number begins with filler (PassportEye's test card
+    /// from "CMW"): read where it is printed, the fillers left out of the number.
+    #[test]
+    fn a_td1_number_that_begins_with_filler_is_read_where_it_is_printed() {
+        let page = lines(&[
+            "IDCMW<512849702<<<<<<<<<<<<<<<",
+            "6104128M1402209CMW<<<<<<<<<<<1",
+            "PUBLIC<<JON<<<<<<<<<<<<<<<<<<<",
+        ]);
+        let reading = read_mrz(&page).expect("a zone");
+        assert_eq!(field(&reading, "issuing_state").value, "CMW");
+        assert_eq!(field(&reading, "document_number").value, "51284970");
+        assert_eq!(field(&reading, "document_number").verdict, Some(Verdict::Valid));
+        // The card's composite check digit does not agree: 3 of 4 checks pass.
+        assert_eq!((reading.checks_passed, reading.checks_total), (3, 4));
+        assert_eq!(reading.lines[0], "IDCMW<512849702<<<<<<<<<<<<<<<");
     }
 
     /// A visa (MRV-A) whose optional data fills its field: line 2 has no filler.

@@ -280,6 +280,15 @@ impl OcrEngine {
         Ok((read, model_ms))
     }
 
+    /// Reads the text in each of `places` on `image` (quads as lines' boxes are:
+    /// top-left, top-right, bottom-right, bottom-left): the text and the
+    /// recogniser's confidence of each.
+    pub fn read_places(&self, image: &RgbImage, places: &[Quad]) -> Result<Vec<(String, f32)>, OcrError> {
+        let crops: Vec<LineCrop> = places.iter().map(LineCrop::from_quad).collect();
+        let (decoded, _) = self.recognize(image, &crops, self.options.rec_min_width)?;
+        Ok(decoded.into_iter().map(|d| (d.text, d.confidence)).collect())
+    }
+
     /// Stage 5: every line read as it is now turned.
     pub fn recognise_lines(
         &self,

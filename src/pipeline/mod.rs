@@ -59,6 +59,19 @@ pub fn analyse(engine: &OcrEngine, path: &Path, read: &mut PageRead, extract: Ex
     let _ = path;
     let level = read.level_view.take();
     let proposals = read.layout.take();
+    // First, while nothing yet points at the lines by their place in the list.
+    if let Some(image) = read
+        .image
+        .as_ref()
+        .filter(|_| extract.mrz && read.page.source == TextSource::Ocr)
+    {
+        let started = Instant::now();
+        if complete_zone(engine, image, &mut read.page.lines) {
+            let took = ms(started);
+            read.page.timings.analysis_ms += took;
+            read.page.timings.total_ms += took;
+        }
+    }
     if let Some(image) = read.image.as_ref() {
         let owners = analysis::seals::owners(image, &read.found_seals, &read.page.lines);
         for (k, seal) in read.page.seals.iter_mut().enumerate() {
@@ -90,6 +103,41 @@ pub fn analyse(engine: &OcrEngine, path: &Path, read: &mut PageRead, extract: Ex
         read.page.timings.seals_ms += took;
         read.page.timings.total_ms += took;
     }
+}
+
+/// A passport's or visa's zone of which only one line was read (the detector
+/// missed the other on a skewed photo): the places one line pitch above and below
+/// it are read on `image` (which the lines' boxes are on), and the reading whose
+/// zone passes the most check digits joins the lines, in its place above or below.
+/// The check digits decide, so nothing is added that the zone does not confirm.
+/// Whether the model was run.
+pub fn complete_zone(engine: &OcrEngine, image: &RgbImage, lines: &mut Vec<Line>) -> bool {
+    let Some((lone, places)) = analysis::mrz::missing_line_places(lines) else {
+        return false;
+    };
+    let quads: Vec<_> = places.iter().map(|(q, _)| *q).collect();
+    let Ok(readings) = engine.read_places(image, &quads) else {
+        return true;
+    };
+    let checks_with = |line: &Line| {
+        let mut with = lines.clone();
+        with.push(line.clone());
+        analysis::mrz::read_mrz(&with).map_or(0, |zone| zone.checks_passed)
+    };
+    let best = places
+        .iter()
+        .zip(readings)
+        .filter(|(_, (text, _))| !text.trim().is_empty())
+        .map(|(&(quad, above), (text, confidence))| {
+            let line = Line::read(text, quad, confidence, 0.0);
+            (checks_with(&line), line, above)
+        })
+        .filter(|(checks, _, _)| *checks > 0)
+        .max_by_key(|(checks, _, _)| *checks);
+    if let Some((_, line, above)) = best {
+        lines.insert(if above { lone } else { lone + 1 }, line);
+    }
+    true
 }
 
 /// The tables' structure as the table model reads it (`image`: the page laid level,
