@@ -30,6 +30,14 @@ fn by_name(fields: &[Field], source: FieldSource) -> BTreeMap<String, Field> {
         .collect()
 }
 
+/// The value of the field `name`, or a failure showing what was found and read.
+fn value_of<'a>(printed: &'a BTreeMap<String, Field>, name: &str, lines: &[String]) -> &'a str {
+    printed
+        .get(name)
+        .map(|f| f.value.as_str())
+        .unwrap_or_else(|| panic!("no {name} in {printed:#?}\n{lines:#?}"))
+}
+
 const ADDRESS: [&str; 2] = ["北京市朝阳区建国路", "88号院3号楼"];
 
 #[test]
@@ -43,12 +51,7 @@ fn the_front_of_a_card_gives_every_field_and_its_number_checks() {
         number: "110105199001020016",
     }));
     let printed = by_name(&fields, FieldSource::Fields);
-    let value = |name: &str| {
-        printed
-            .get(name)
-            .map(|f| f.value.as_str())
-            .unwrap_or_else(|| panic!("no {name} in {printed:#?}\n{lines:#?}"))
-    };
+    let value = |name: &str| value_of(&printed, name, &lines);
     assert_eq!(value("name"), "张伟");
     assert_eq!(value("sex"), "男");
     assert_eq!(value("ethnicity"), "汉");
@@ -114,12 +117,7 @@ fn a_number_that_disagrees_with_the_printed_birth_date_or_fails_its_check_is_fla
 fn the_back_of_a_card_gives_the_issuing_office_and_the_validity() {
     let (fields, lines) = fields_of(&back("北京市公安局朝阳分局", "2015.03.01-2035.03.01"));
     let printed = by_name(&fields, FieldSource::Fields);
-    let value = |name: &str| {
-        printed
-            .get(name)
-            .map(|f| f.value.as_str())
-            .unwrap_or_else(|| panic!("no {name} in {printed:#?}\n{lines:#?}"))
-    };
+    let value = |name: &str| value_of(&printed, name, &lines);
     assert_eq!(value("issuing_authority"), "北京市公安局朝阳分局");
     assert_eq!(value("validity"), "2015.03.01-2035.03.01");
 }

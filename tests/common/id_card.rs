@@ -12,11 +12,7 @@ pub const CJK_FONT_PATH: &str = "/usr/share/fonts/truetype/droid/DroidSansFallba
 
 pub fn cjk_font() -> &'static FontVec {
     static FONT: OnceLock<FontVec> = OnceLock::new();
-    FONT.get_or_init(|| {
-        let bytes = std::fs::read(CJK_FONT_PATH)
-            .unwrap_or_else(|e| panic!("{CJK_FONT_PATH}: {e}; install Debian's fonts-droid-fallback"));
-        FontVec::try_from_vec(bytes).expect("Droid Sans Fallback parses")
-    })
+    FONT.get_or_init(|| super::load_font(CJK_FONT_PATH, "fonts-droid-fallback"))
 }
 
 /// The card's pale ground, its labels' blue and its values' black.

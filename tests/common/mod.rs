@@ -16,11 +16,13 @@ pub const FONT_PATH: &str = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
 
 pub fn font() -> &'static FontVec {
     static FONT: OnceLock<FontVec> = OnceLock::new();
-    FONT.get_or_init(|| {
-        let bytes =
-            std::fs::read(FONT_PATH).unwrap_or_else(|e| panic!("{FONT_PATH}: {e}; install Debian's fonts-dejavu-core"));
-        FontVec::try_from_vec(bytes).expect("DejaVu Sans parses")
-    })
+    FONT.get_or_init(|| load_font(FONT_PATH, "fonts-dejavu-core"))
+}
+
+/// The font file at `path`, which Debian's `package` installs.
+pub(crate) fn load_font(path: &str, package: &str) -> FontVec {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{path}: {e}; install Debian's {package}"));
+    FontVec::try_from_vec(bytes).unwrap_or_else(|e| panic!("{path}: {e}"))
 }
 
 /// Width in pixels of `text` at `size` px.
@@ -50,11 +52,7 @@ pub const MONO_FONT_PATH: &str = "/usr/share/fonts/truetype/dejavu/DejaVuSansMon
 
 pub fn mono_font() -> &'static FontVec {
     static FONT: OnceLock<FontVec> = OnceLock::new();
-    FONT.get_or_init(|| {
-        let bytes = std::fs::read(MONO_FONT_PATH)
-            .unwrap_or_else(|e| panic!("{MONO_FONT_PATH}: {e}; install Debian's fonts-dejavu-core"));
-        FontVec::try_from_vec(bytes).expect("DejaVu Sans Mono parses")
-    })
+    FONT.get_or_init(|| load_font(MONO_FONT_PATH, "fonts-dejavu-core"))
 }
 
 /// Draws `text` in black, in DejaVu Sans Mono, with its top-left at (x, y).

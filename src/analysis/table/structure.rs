@@ -373,6 +373,11 @@ mod tests {
         }
     }
 
+    /// A line read as `text` with an upright box.
+    fn line(text: &str, x0: f32, y0: f32, x1: f32, y1: f32) -> Line {
+        Line::read(text.into(), axis_aligned(x0, y0, x1, y1), 0.9, 0.9)
+    }
+
     /// The layout model's table proposal over `bounds`, its structure read.
     fn table_at(structure: TableStructure, bounds: Bounds) -> LayoutProposal {
         LayoutProposal {
@@ -385,7 +390,6 @@ mod tests {
 
     #[test]
     fn the_models_cells_take_the_lines_over_their_content() {
-        let line = |text: &str, x0, y0, x1, y1| Line::read(text.into(), axis_aligned(x0, y0, x1, y1), 0.9, 0.9);
         let mut p = page(vec![
             line("Title above", 100.0, 20.0, 400.0, 50.0),
             line("Results", 210.0, 110.0, 390.0, 130.0),
@@ -438,7 +442,6 @@ mod tests {
 
     #[test]
     fn a_line_across_two_of_the_models_cells_is_split_at_the_space_between_them() {
-        let line = |text: &str, x0, y0, x1, y1| Line::read(text.into(), axis_aligned(x0, y0, x1, y1), 0.9, 0.9);
         // The detector read "Tea 3.50" as one line over the name and price cells;
         // "Green tea leaves" runs past the boundary the content shows, into a slot
         // where the model saw nothing: it stays whole.
